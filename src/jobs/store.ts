@@ -1,0 +1,241 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { type BlobRef, type EngineRecord, type Job, isTerminal, transition } from './job.ts';
+
+interface KintsugiDB extends DBSchema {
+  jobs: {
+    key: string;
+    value: Job;
+    indexes: { by_created: number; by_status: string };
+  };
+  blobs: { key: string; value: Blob };
+}
+
+export const DB_NAME = 'kintsugi';
+const DB_VERSION = 1;
+
+export class JobNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No job with id ${id}`);
+  }
+}
+
+/** The lease was lost (expired and taken over, or the job was canceled): the host must stop. */
+export class LeaseLostError extends Error {
+  constructor(readonly id: string) {
+    super(`This host no longer holds job ${id}`);
+  }
+}
+
+export function inputKey(id: string): string {
+  return `in:${id}`;
+}
+export function outputKey(id: string): string {
+  return `out:${id}`;
+}
+
+/** Ends a transaction that must change nothing; its `done` rejection is the expected outcome. */
+function abandon(tx: { abort(): void; done: Promise<void> }): void {
+  tx.done.catch(() => {});
+  tx.abort();
+}
+
+export class JobStore {
+  private constructor(private readonly db: IDBPDatabase<KintsugiDB>) {}
+
+  static async open(name = DB_NAME): Promise<JobStore> {
+    const db = await openDB<KintsugiDB>(name, DB_VERSION, {
+      upgrade(db) {
+        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+        jobs.createIndex('by_created', 'created_at');
+        jobs.createIndex('by_status', 'status');
+        db.createObjectStore('blobs');
+      },
+    });
+    return new JobStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Writes a new job and its input in one transaction: either both exist or neither does. */
+  async add(job: Job, input: Blob): Promise<void> {
+    const tx = this.db.transaction(['jobs', 'blobs'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('blobs').put(input, job.input.key),
+      tx.objectStore('jobs').add(job),
+      tx.done,
+    ]);
+  }
+
+  get(id: string): Promise<Job | undefined> {
+    return this.db.get('jobs', id);
+  }
+
+  getBlob(key: string): Promise<Blob | undefined> {
+    return this.db.get('blobs', key);
+  }
+
+  /** Newest first. */
+  async list(limit = Infinity): Promise<Job[]> {
+    const out: Job[] = [];
+    let cursor = await this.db
+      .transaction('jobs')
+      .store.index('by_created')
+      .openCursor(null, 'prev');
+    while (cursor && out.length < limit) {
+      out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return out;
+  }
+
+  /**
+   * Claims the oldest runnable job for `owner`: a queued one, or one whose host let its lease
+   * expire (that host died mid-job, so the job starts again here). Atomic: two hosts can never
+   * claim the same job, because IndexedDB serialises readwrite transactions on a store.
+   */
+  async claimNext(owner: string, leaseMs: number, now: number): Promise<Job | null> {
+    const tx = this.db.transaction('jobs', 'readwrite');
+    let cursor = await tx.store.index('by_created').openCursor();
+    let claimed: Job | null = null;
+    while (cursor) {
+      const job = cursor.value;
+      const orphaned =
+        job.status === 'processing' && (job.lease_expires_at ?? 0) < now && !job.cancel_requested;
+      if (job.status === 'queued' || orphaned) {
+        const requeued = orphaned ? transition(job, 'queued', {}, now) : job;
+        claimed = transition(
+          requeued,
+          'processing',
+          { lease_owner: owner, lease_expires_at: now + leaseMs, attempts: job.attempts + 1 },
+          now,
+        );
+        await cursor.update(claimed);
+        break;
+      }
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return claimed;
+  }
+
+  /** Applies `change` to a job this host holds; throws LeaseLostError when it no longer does. */
+  private async updateHeld(
+    id: string,
+    owner: string,
+    change: (job: Job) => Job,
+    blobs?: { key: string; blob: Blob },
+  ): Promise<Job> {
+    const stores = blobs ? (['jobs', 'blobs'] as const) : (['jobs'] as const);
+    const tx = this.db.transaction([...stores], 'readwrite');
+    const jobs = tx.objectStore('jobs');
+    const job = await jobs.get(id);
+    if (!job) {
+      abandon(tx);
+      throw new JobNotFoundError(id);
+    }
+    if (job.status !== 'processing' || job.lease_owner !== owner) {
+      abandon(tx);
+      throw new LeaseLostError(id);
+    }
+    const next = change(job);
+    if (blobs) await tx.objectStore('blobs').put(blobs.blob, blobs.key);
+    await jobs.put(next);
+    await tx.done;
+    return next;
+  }
+
+  renewLease(id: string, owner: string, until: number): Promise<Job> {
+    return this.updateHeld(id, owner, (job) => ({ ...job, lease_expires_at: until }));
+  }
+
+  reportProgress(
+    id: string,
+    owner: string,
+    progress: number,
+    eta: number | null,
+    engine: EngineRecord | null,
+    now: number,
+  ): Promise<Job> {
+    return this.updateHeld(id, owner, (job) => ({
+      ...job,
+      progress,
+      eta_seconds: eta,
+      engine: engine ?? job.engine,
+      updated_at: now,
+    }));
+  }
+
+  /** Output Blob and completed status land in one transaction. */
+  complete(
+    id: string,
+    owner: string,
+    output: Blob,
+    ref: Omit<BlobRef, 'key' | 'bytes' | 'type'>,
+    engine: EngineRecord,
+    now: number,
+  ): Promise<Job> {
+    const key = outputKey(id);
+    const full: BlobRef = { ...ref, key, bytes: output.size, type: output.type };
+    return this.updateHeld(
+      id,
+      owner,
+      (job) => transition(job, 'completed', { output: full, engine, error: null }, now),
+      { key, blob: output },
+    );
+  }
+
+  fail(id: string, owner: string, error: string, engine: EngineRecord | null, now: number) {
+    return this.updateHeld(id, owner, (job) =>
+      transition(job, 'failed', { error, engine: engine ?? job.engine }, now),
+    );
+  }
+
+  /** The running host saw the cancel request and stopped. */
+  acknowledgeCancel(id: string, owner: string, now: number): Promise<Job> {
+    return this.updateHeld(id, owner, (job) => transition(job, 'canceled', {}, now));
+  }
+
+  /**
+   * A queued job is canceled at once; a running one is flagged, and its host stops between
+   * tiles and acknowledges. Terminal jobs are left as they are.
+   */
+  async requestCancel(id: string, now: number): Promise<Job> {
+    const tx = this.db.transaction('jobs', 'readwrite');
+    const job = await tx.store.get(id);
+    if (!job) {
+      abandon(tx);
+      throw new JobNotFoundError(id);
+    }
+    let next = job;
+    if (job.status === 'queued') next = transition(job, 'canceled', {}, now);
+    else if (job.status === 'processing')
+      next = { ...job, cancel_requested: true, updated_at: now };
+    if (next !== job) await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  /** Deletes a job that is not running, with its input and output. Returns false if running. */
+  async delete(id: string): Promise<boolean> {
+    const tx = this.db.transaction(['jobs', 'blobs'], 'readwrite');
+    const job = await tx.objectStore('jobs').get(id);
+    if (!job) {
+      abandon(tx);
+      throw new JobNotFoundError(id);
+    }
+    if (!isTerminal(job.status)) {
+      abandon(tx);
+      return false;
+    }
+    const blobs = tx.objectStore('blobs');
+    await Promise.all([
+      tx.objectStore('jobs').delete(id),
+      blobs.delete(job.input.key),
+      job.output ? blobs.delete(job.output.key) : Promise.resolve(),
+    ]);
+    await tx.done;
+    return true;
+  }
+}
