@@ -1,0 +1,149 @@
+import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
+import type { EngineRecord, Job } from '../jobs/job.ts';
+import { type JobStore, LeaseLostError } from '../jobs/store.ts';
+import { type BackendPreference, resolveParams } from './operation.ts';
+import { operations } from './operations/index.ts';
+import { outputName } from './output-name.ts';
+
+/** A host that stops renewing loses the job after this long, and another host re-runs it. */
+export const LEASE_MS = 15_000;
+const RENEW_MS = 5_000;
+const IDLE_POLL_MS = 3_000;
+const PROGRESS_WRITE_MS = 250;
+export const ENGINE_LOCK = 'kintsugi-engine-host';
+
+export interface EngineHostOptions {
+  store: JobStore;
+  backend: () => BackendPreference;
+}
+
+/**
+ * Runs the origin's job queue. Every open window may call this; the Web Lock makes exactly one
+ * of them the host, and the next one takes over when that window goes away.
+ */
+export function startEngineHost(options: EngineHostOptions): () => void {
+  const stop = new AbortController();
+  navigator.locks
+    .request(ENGINE_LOCK, { signal: stop.signal }, () => runQueue(options, stop.signal))
+    .catch((error: unknown) => {
+      if (!stop.signal.aborted) console.error('Engine host stopped', error);
+    });
+  return () => stop.abort();
+}
+
+async function runQueue({ store, backend }: EngineHostOptions, stop: AbortSignal): Promise<void> {
+  const owner = crypto.randomUUID();
+  let wake: () => void = () => {};
+  const cancels = new Map<string, AbortController>();
+  const channel = openJobChannel((event: JobEvent) => {
+    if (event.type === 'created') wake();
+    if (event.type === 'cancel')
+      cancels.get(event.id)?.abort(new DOMException('Canceled', 'AbortError'));
+  });
+  try {
+    while (!stop.aborted) {
+      const job = await store.claimNext(owner, LEASE_MS, Date.now());
+      if (!job) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, IDLE_POLL_MS);
+        });
+        continue;
+      }
+      channel.post({ type: 'job', job });
+      const controller = new AbortController();
+      cancels.set(job.id, controller);
+      try {
+        await runJob(job, {
+          store,
+          owner,
+          backend: backend(),
+          signal: controller.signal,
+          post: channel.post,
+        });
+      } finally {
+        cancels.delete(job.id);
+      }
+    }
+  } finally {
+    channel.close();
+  }
+}
+
+interface RunJobContext {
+  store: JobStore;
+  owner: string;
+  backend: BackendPreference;
+  signal: AbortSignal;
+  post(event: JobEvent): void;
+}
+
+async function runJob(job: Job, ctx: RunJobContext): Promise<void> {
+  const { store, owner, post } = ctx;
+  const abort = new AbortController();
+  ctx.signal.addEventListener('abort', () => abort.abort(ctx.signal.reason), { once: true });
+  // The cancel flag may have been set before this host subscribed to the channel.
+  const leaseTimer = setInterval(() => {
+    store
+      .renewLease(job.id, owner, Date.now() + LEASE_MS)
+      .then((held) => {
+        if (held.cancel_requested) abort.abort(new DOMException('Canceled', 'AbortError'));
+      })
+      .catch(() => abort.abort(new LeaseLostError(job.id)));
+  }, RENEW_MS);
+
+  let engine: EngineRecord | null = null;
+  let lastWrite = 0;
+  const publish = (next: Job) => post({ type: 'job', job: next });
+  try {
+    const input = await store.getBlob(job.input.key);
+    if (!input) throw new Error('The input file of this job is missing from storage');
+    const steps = job.spec.operations;
+    let current = input;
+    let width = 0;
+    let height = 0;
+    for (const [index, step] of steps.entries()) {
+      const operation = operations[step.type];
+      if (!operation) throw new Error(`Unknown operation "${step.type}"`);
+      const params = resolveParams(operation.meta, step.params);
+      const result = await operation.run(current, params, {
+        signal: abort.signal,
+        backend: ctx.backend,
+        engine: (record) => {
+          engine = record;
+          void store
+            .reportProgress(job.id, owner, index / steps.length, null, record, Date.now())
+            .then(publish, () => {});
+        },
+        progress: (fraction, eta) => {
+          const now = Date.now();
+          if (now - lastWrite < PROGRESS_WRITE_MS && fraction < 1) return;
+          lastWrite = now;
+          const overall = (index + fraction) / steps.length;
+          void store
+            .reportProgress(job.id, owner, Math.min(overall, 0.999), eta, engine, now)
+            .then(publish, () => {});
+        },
+      });
+      current = result.blob;
+      width = result.width;
+      height = result.height;
+      engine = result.engine;
+    }
+    if (!engine) throw new Error('No operation ran');
+    const name = outputName(job);
+    publish(
+      await store.complete(job.id, owner, current, { name, width, height }, engine, Date.now()),
+    );
+  } catch (error) {
+    if (error instanceof LeaseLostError) return; // another host owns it now
+    if (abort.signal.aborted && !(abort.signal.reason instanceof LeaseLostError)) {
+      publish(await store.acknowledgeCancel(job.id, owner, Date.now()).catch(() => job));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    publish(await store.fail(job.id, owner, message, engine, Date.now()).catch(() => job));
+  } finally {
+    clearInterval(leaseTimer);
+  }
+}

@@ -1,0 +1,82 @@
+import * as Comlink from 'comlink';
+import type { EngineRecord } from '../jobs/job.ts';
+import type { InferenceApi, UpscaleRequest, UpscaleResult } from '../../workers/inference.ts';
+
+/** How long a cancel may take to be honoured between tiles before the worker is terminated. */
+const CANCEL_GRACE_MS = 5000;
+/** An idle worker (and its model sessions) is shut down after this long. */
+const IDLE_MS = 120_000;
+
+/**
+ * Owns the inference worker: starts it on demand, forwards cancels, terminates it when a cancel
+ * is not honoured in time or when it sits idle, so its memory goes back to the system.
+ */
+export class InferenceClient {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<InferenceApi> | null = null;
+  private running = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private connect(): Comlink.Remote<InferenceApi> {
+    if (!this.api) {
+      this.worker = new Worker(new URL('../../workers/inference.ts', import.meta.url), {
+        type: 'module',
+        name: 'kintsugi-inference',
+      });
+      this.api = Comlink.wrap<InferenceApi>(this.worker);
+    }
+    return this.api;
+  }
+
+  private terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.api?.[Comlink.releaseProxy]();
+    this.api = null;
+  }
+
+  async upscale(
+    request: Omit<UpscaleRequest, 'runId'>,
+    signal: AbortSignal,
+    onProgress: (done: number, total: number, eta: number | null) => void,
+    onEngine: (engine: EngineRecord) => void,
+  ): Promise<UpscaleResult> {
+    signal.throwIfAborted();
+    clearTimeout(this.idleTimer);
+    const api = this.connect();
+    const runId = crypto.randomUUID();
+    this.running++;
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    let rejectOnKill: (reason: unknown) => void = () => {};
+    const killed = new Promise<never>((_, reject) => (rejectOnKill = reject));
+    const onAbort = () => {
+      void api.cancel(runId);
+      killTimer = setTimeout(() => {
+        this.terminate();
+        rejectOnKill(signal.reason);
+      }, CANCEL_GRACE_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([
+        api.upscale(
+          { ...request, runId },
+          Comlink.proxy((p) => onProgress(p.done, p.total, p.etaSeconds)),
+          Comlink.proxy(onEngine),
+        ),
+        killed,
+      ]);
+    } catch (error) {
+      // The worker's own cancel arrives as a plain Error through Comlink; report the abort.
+      if (signal.aborted) throw signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(killTimer);
+      signal.removeEventListener('abort', onAbort);
+      this.running--;
+      if (this.running === 0) this.idleTimer = setTimeout(() => this.terminate(), IDLE_MS);
+    }
+  }
+}
+
+export const inference = new InferenceClient();

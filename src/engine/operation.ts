@@ -1,0 +1,106 @@
+import type { EngineRecord } from '../jobs/job.ts';
+
+/** A parameter as the UI, the API validators and the docs all read it. */
+export type ParamSpec =
+  | {
+      type: 'integer' | 'number';
+      label: string;
+      help: string;
+      default: number;
+      min: number;
+      max: number;
+      /** When set, only these values are allowed (e.g. the scales a model exists for). */
+      choices?: readonly number[];
+      required?: boolean;
+    }
+  | { type: 'boolean'; label: string; help: string; default: boolean; required?: boolean }
+  | {
+      type: 'enum';
+      label: string;
+      help: string;
+      default: string;
+      choices: readonly string[];
+      required?: boolean;
+    };
+
+export interface OperationMeta {
+  name: string;
+  label: string;
+  description: string;
+  params: Record<string, ParamSpec>;
+  /** Manifest ids of the models this operation may use. */
+  models: readonly string[];
+  /** Short tag for output file names: `photo.enhance-x4.png`. */
+  tag(params: Record<string, unknown>): string;
+}
+
+export interface RunContext {
+  signal: AbortSignal;
+  /** done/total of this operation's own work, with an ETA in seconds when it can be estimated. */
+  progress(fraction: number, etaSeconds: number | null): void;
+  backend: BackendPreference;
+  /** Called as soon as the engine knows which backend and model run, before the work ends. */
+  engine(record: EngineRecord): void;
+}
+
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+export interface OperationResult {
+  blob: Blob;
+  width: number;
+  height: number;
+  engine: EngineRecord;
+}
+
+export interface OperationModule {
+  meta: OperationMeta;
+  run(input: Blob, params: Record<string, unknown>, ctx: RunContext): Promise<OperationResult>;
+}
+
+export class ParamError extends Error {}
+
+/** Fills defaults and checks every value against the meta; unknown parameters are refused. */
+export function resolveParams(
+  meta: OperationMeta,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const key of Object.keys(given)) {
+    if (!(key in meta.params)) throw new ParamError(`${meta.name} has no parameter "${key}"`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(meta.params)) {
+    const value = given[key];
+    if (value === undefined) {
+      if (spec.required) throw new ParamError(`${meta.name} needs the parameter "${key}"`);
+      out[key] = spec.default;
+      continue;
+    }
+    out[key] = checkParam(meta.name, key, spec, value);
+  }
+  return out;
+}
+
+function checkParam(op: string, key: string, spec: ParamSpec, value: unknown): unknown {
+  const where = `${op}.${key}`;
+  switch (spec.type) {
+    case 'integer':
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new ParamError(`${where} must be a number`);
+      if (spec.type === 'integer' && !Number.isInteger(value))
+        throw new ParamError(`${where} must be a whole number`);
+      if (spec.choices && !spec.choices.includes(value))
+        throw new ParamError(`${where} must be one of ${spec.choices.join(', ')}`);
+      if (value < spec.min || value > spec.max)
+        throw new ParamError(`${where} must be between ${spec.min} and ${spec.max}`);
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new ParamError(`${where} must be true or false`);
+      return value;
+    case 'enum':
+      if (typeof value !== 'string' || !spec.choices.includes(value))
+        throw new ParamError(`${where} must be one of ${spec.choices.join(', ')}`);
+      return value;
+  }
+}

@@ -1,0 +1,47 @@
+import type { EngineRecord } from '../src/jobs/job.ts';
+import type { BackendPreference } from '../src/engine/operation.ts';
+
+export interface BackendChoice {
+  backend: EngineRecord['backend'];
+  reason: string;
+  /** True when the adapter advertises fp16 shader arithmetic. */
+  shaderF16: boolean;
+}
+
+/**
+ * Picks the execution provider and says why, in words the UI shows as they are. A software
+ * (fallback) WebGPU adapter is slower than WASM by orders of magnitude, so `auto` skips it.
+ */
+export async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
+  if (preference === 'wasm') return wasm('WASM was chosen in Settings');
+  if (!('gpu' in navigator) || !navigator.gpu) return wasm('this browser has no WebGPU');
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return wasm(`WebGPU refused an adapter (${String(error)})`);
+  }
+  if (!adapter) return wasm('no WebGPU adapter is available');
+  const info = adapter.info;
+  const name =
+    [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown GPU';
+  const fallback = info.isFallbackAdapter;
+  if (fallback && preference === 'auto') {
+    return wasm(`the only WebGPU adapter is a software fallback (${name}), slower than WASM`);
+  }
+  return {
+    backend: 'webgpu',
+    reason: `WebGPU on ${name}${fallback ? ' (software fallback adapter)' : ''}`,
+    shaderF16: adapter.features.has('shader-f16'),
+  };
+}
+
+function wasm(reason: string): BackendChoice {
+  return { backend: 'wasm', reason: `WASM: ${reason}`, shaderF16: false };
+}
+
+/** One thread was fastest on two cores; threads need cross-origin isolation in any case. */
+export function wasmThreads(): number {
+  if (!globalThis.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(4, Math.floor(navigator.hardwareConcurrency / 2)));
+}
