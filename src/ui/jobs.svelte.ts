@@ -1,0 +1,80 @@
+import { openJobChannel } from '../jobs/broadcast.ts';
+import type { Job } from '../jobs/job.ts';
+import type { JobStore } from '../jobs/store.ts';
+import { submitJob } from '../jobs/submit.ts';
+import { settings } from './settings.svelte.ts';
+
+/**
+ * What the UI shows of the jobs: read from IndexedDB and kept current by the job broadcast.
+ * It holds no truth of its own; every change goes through the store.
+ */
+class JobsView {
+  jobs = $state<Job[]>([]);
+  selectedId = $state<string | null>(null);
+  selected = $derived(this.jobs.find((j) => j.id === this.selectedId) ?? this.jobs[0] ?? null);
+  private store: JobStore | null = null;
+  private channel: ReturnType<typeof openJobChannel> | null = null;
+
+  async connect(store: JobStore): Promise<void> {
+    this.store = store;
+    this.channel = openJobChannel((event) => {
+      if (event.type === 'job') this.upsert(event.job);
+      if (event.type === 'deleted') this.jobs = this.jobs.filter((j) => j.id !== event.id);
+      if (event.type === 'created') void this.refresh(event.id);
+    });
+    this.jobs = await store.list();
+  }
+
+  private async refresh(id: string): Promise<void> {
+    const job = await this.store?.get(id);
+    if (job) this.upsert(job);
+  }
+
+  private upsert(job: Job): void {
+    const index = this.jobs.findIndex((j) => j.id === job.id);
+    // Broadcasts can arrive out of order; never go back to an older state of the job.
+    if (index >= 0 && (this.jobs[index]?.updated_at ?? 0) > job.updated_at) return;
+    if (index >= 0) this.jobs[index] = job;
+    else this.jobs = [job, ...this.jobs].sort((a, b) => b.created_at - a.created_at);
+  }
+
+  async add(files: readonly File[]): Promise<void> {
+    const store = this.requireStore();
+    for (const file of files) {
+      const job = await submitJob(store, {
+        dialect: 'app',
+        spec: { operations: [structuredClone($state.snapshot(settings.operation))] },
+        input: file,
+        name: file.name || 'pasted-image.png',
+      });
+      this.upsert(job);
+      this.selectedId = job.id;
+      this.channel?.post({ type: 'created', id: job.id });
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const job = await this.requireStore().requestCancel(id, Date.now());
+    this.upsert(job);
+    this.channel?.post({ type: 'job', job });
+    this.channel?.post({ type: 'cancel', id });
+  }
+
+  async remove(id: string): Promise<void> {
+    if (await this.requireStore().delete(id)) {
+      this.jobs = this.jobs.filter((j) => j.id !== id);
+      this.channel?.post({ type: 'deleted', id });
+    }
+  }
+
+  blob(key: string): Promise<Blob | undefined> {
+    return this.requireStore().getBlob(key);
+  }
+
+  private requireStore(): JobStore {
+    if (!this.store) throw new Error('The job store is not open yet');
+    return this.store;
+  }
+}
+
+export const jobsView = new JobsView();

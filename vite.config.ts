@@ -1,0 +1,45 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
+// Any static host serving dist/ needs these same two headers (see README).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: {
+        name: 'Kintsugi: photo restoration on your device',
+        short_name: 'Kintsugi',
+        description: 'Upscale and restore photos on your own GPU. Nothing is uploaded.',
+        theme_color: '#1d1b16',
+        background_color: '#1d1b16',
+        display: 'standalone',
+        start_url: '/',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any maskable' }],
+      },
+      injectManifest: {
+        // The app shell, the ORT runtime (~28 MB .wasm) and the shipped models all go into
+        // the precache so a reload with no network still runs a job.
+        globPatterns: ['**/*.{html,js,css,svg,webmanifest,wasm,mjs,onnx}'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // A classic (non-module) worker registers in every browser that has service workers.
+        rollupFormat: 'iife',
+      },
+    }),
+  ],
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders, host: '127.0.0.1', port: 4173, strictPort: true },
+});
