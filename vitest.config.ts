@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'models/**/*.test.ts', 'e2e/support/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'workers/**/*.test.ts',
+      'models/**/*.test.ts',
+      'e2e/support/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 120_000,
   },
