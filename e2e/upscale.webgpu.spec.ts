@@ -6,7 +6,6 @@ import {
   fixture,
   jobRow,
   readFixturePng,
-  waitForStatus,
 } from './support/app.ts';
 import { psnr, resizeBicubic } from './support/images.ts';
 
