@@ -28,9 +28,13 @@ export default defineConfig({
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any maskable' }],
       },
       injectManifest: {
-        // The app shell, the ORT runtime (~28 MB .wasm) and the shipped models all go into
-        // the precache so a reload with no network still runs a job.
-        globPatterns: ['**/*.{html,js,css,svg,webmanifest,wasm,mjs,onnx}'],
+        // The app shell, the ORT runtime (~28 MB .wasm) and the default upscaler go into the
+        // precache so a reload with no network still runs a job. Other models are stored on
+        // demand, when the user makes them available offline.
+        globPatterns: [
+          '**/*.{html,js,css,svg,webmanifest,wasm,mjs}',
+          'models/esrgan-medium-x{2,4}.fp32.onnx',
+        ],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         // A classic (non-module) worker registers in every browser that has service workers.
         rollupFormat: 'iife',

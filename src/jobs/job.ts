@@ -14,11 +14,18 @@ export interface Operation {
 
 export interface JobSpec {
   operations: Operation[];
+  /**
+   * The request's own fields that a dialect echoes back (preset, resolution, model, scale,
+   * upscale_factor, …): kept so a job renders the same in its dialect for its whole life.
+   */
+  options?: Record<string, unknown>;
 }
 
 export interface BlobRef {
   /** Key of the Blob in the `blobs` store. */
   key: string;
+  /** Where an API caller said the input is (image_url, video_url, input_key); fetched by the engine. */
+  source?: string;
   name: string;
   type: string;
   bytes: number;
@@ -49,6 +56,8 @@ export interface Job {
   engine: EngineRecord | null;
   idempotency_key: string | null;
   callback_url: string | null;
+  /** Charged at creation by the cost table; refunded on a local ledger if the job fails. */
+  credits_charged: number;
   api_key_id: string | null;
   created_at: number;
   updated_at: number;
@@ -123,6 +132,7 @@ export interface NewJob {
   callback_url?: string | null;
   api_key_id?: string | null;
   expires_at?: number | null;
+  credits_charged?: number;
 }
 
 export function createJob(n: NewJob): Job {
@@ -139,6 +149,7 @@ export function createJob(n: NewJob): Job {
     engine: null,
     idempotency_key: n.idempotency_key ?? null,
     callback_url: n.callback_url ?? null,
+    credits_charged: n.credits_charged ?? 0,
     api_key_id: n.api_key_id ?? null,
     created_at: n.now,
     updated_at: n.now,
