@@ -1,6 +1,7 @@
 import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import type { EngineRecord, Job } from '../jobs/job.ts';
 import { type JobStore, LeaseLostError } from '../jobs/store.ts';
+import { fetchInput } from './fetch-input.ts';
 import { type BackendPreference, resolveParams } from './operation.ts';
 import { operations } from './operations/index.ts';
 import { outputName } from './output-name.ts';
@@ -96,7 +97,11 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<void> {
   let lastWrite = 0;
   const publish = (next: Job) => post({ type: 'job', job: next });
   try {
-    const input = await store.getBlob(job.input.key);
+    let input = await store.getBlob(job.input.key);
+    if (!input && job.input.source) {
+      input = await fetchInput(job.input.source, job.dialect, abort.signal);
+      publish(await store.attachInput(job.id, owner, input));
+    }
     if (!input) throw new Error('The input file of this job is missing from storage');
     const steps = job.spec.operations;
     let current = input;

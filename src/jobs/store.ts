@@ -1,17 +1,6 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
+import { DB_NAME, type KintsugiDB, openKintsugiDB } from './db.ts';
 import { type BlobRef, type EngineRecord, type Job, isTerminal, transition } from './job.ts';
-
-interface KintsugiDB extends DBSchema {
-  jobs: {
-    key: string;
-    value: Job;
-    indexes: { by_created: number; by_status: string };
-  };
-  blobs: { key: string; value: Blob };
-}
-
-export const DB_NAME = 'kintsugi';
-const DB_VERSION = 1;
 
 export class JobNotFoundError extends Error {
   constructor(readonly id: string) {
@@ -40,32 +29,37 @@ function abandon(tx: { abort(): void; done: Promise<void> }): void {
 }
 
 export class JobStore {
-  private constructor(private readonly db: IDBPDatabase<KintsugiDB>) {}
+  constructor(readonly db: IDBPDatabase<KintsugiDB>) {}
 
   static async open(name = DB_NAME): Promise<JobStore> {
-    const db = await openDB<KintsugiDB>(name, DB_VERSION, {
-      upgrade(db) {
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('by_created', 'created_at');
-        jobs.createIndex('by_status', 'status');
-        db.createObjectStore('blobs');
-      },
-    });
-    return new JobStore(db);
+    return new JobStore(await openKintsugiDB(name));
   }
 
   close(): void {
     this.db.close();
   }
 
-  /** Writes a new job and its input in one transaction: either both exist or neither does. */
-  async add(job: Job, input: Blob): Promise<void> {
+  /**
+   * Writes a new job and its input in one transaction: either both exist or neither does. A job
+   * whose input is a URL (`input.source`) has no Blob yet; the engine fetches it when it runs.
+   */
+  async add(job: Job, input?: Blob): Promise<void> {
     const tx = this.db.transaction(['jobs', 'blobs'], 'readwrite');
     await Promise.all([
-      tx.objectStore('blobs').put(input, job.input.key),
+      input ? tx.objectStore('blobs').put(input, job.input.key) : Promise.resolve(),
       tx.objectStore('jobs').add(job),
       tx.done,
     ]);
+  }
+
+  /** Stores the input the engine fetched for a job it holds, with its real type and size. */
+  attachInput(id: string, owner: string, input: Blob): Promise<Job> {
+    return this.updateHeld(
+      id,
+      owner,
+      (job) => ({ ...job, input: { ...job.input, type: input.type, bytes: input.size } }),
+      { key: inputKey(id), blob: input },
+    );
   }
 
   get(id: string): Promise<Job | undefined> {

@@ -1,0 +1,165 @@
+import {
+  ApiError,
+  type JobBackend,
+  type ListPage,
+  type ListQuery,
+  type NewApiJob,
+  type Upload,
+} from '../api/types.ts';
+import type { JobEvent } from '../jobs/broadcast.ts';
+import { createJob, type Dialect, type Job } from '../jobs/job.ts';
+import { type JobStore, inputKey } from '../jobs/store.ts';
+
+export interface IdbBackendOptions {
+  store: JobStore;
+  /** The calling key: every job it creates carries it, and it sees only its own jobs. */
+  apiKeyId: string;
+  origin: string;
+  now(): number;
+  post(event: JobEvent): void;
+  /** Signs a same-origin path with an expiry (Unix ms) into an unguessable URL path + query. */
+  sign(path: string, expiresAt: number): Promise<string>;
+}
+
+const UPLOAD_PREFIX = 'uploads/';
+
+/** Cursors are opaque to callers: base64url of the last item's created_at and id. */
+function encodeCursor(job: Job): string {
+  return btoa(`${job.created_at}:${job.id}`)
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
+}
+
+function decodeCursor(cursor: string): { created_at: number; id: string } {
+  try {
+    const [created, id] = atob(cursor.replaceAll('-', '+').replaceAll('_', '/')).split(':');
+    const created_at = Number(created);
+    if (!id || !Number.isFinite(created_at)) throw new Error('bad cursor');
+    return { created_at, id };
+  } catch {
+    throw new ApiError(400, 'The cursor is not one this API gave out');
+  }
+}
+
+/** JobBackend over the origin's IndexedDB, for the service worker's API routes. */
+export class IdbBackend implements JobBackend {
+  constructor(private readonly o: IdbBackendOptions) {}
+
+  private own(job: Job | undefined): Job | undefined {
+    return job && job.api_key_id === this.o.apiKeyId ? job : undefined;
+  }
+
+  async create(n: NewApiJob): Promise<Job> {
+    const id = crypto.randomUUID();
+    const now = this.o.now();
+    let blob = n.input.blob;
+    const source = n.input.source;
+    let name = n.input.name;
+    if (source?.startsWith(UPLOAD_PREFIX)) {
+      const upload = await this.o.store.db.get('uploads', source);
+      if (upload) blob = await this.o.store.getBlob(upload.blob_key);
+      if (!upload || !blob) throw new Error(`No upload ${source}`);
+      name = upload.filename;
+    }
+    const job = createJob({
+      id,
+      dialect: n.dialect,
+      spec: n.spec,
+      now,
+      input: { key: inputKey(id), name, type: blob?.type ?? '', bytes: blob?.size ?? 0, source },
+      idempotency_key: n.idempotency_key,
+      callback_url: n.callback_url,
+      api_key_id: this.o.apiKeyId,
+      expires_at: n.expires_at,
+      credits_charged: n.credits_charged,
+    });
+    await this.o.store.add(job, blob);
+    this.o.post({ type: 'created', id });
+    return job;
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    return this.own(await this.o.store.get(id));
+  }
+
+  async list(q: ListQuery): Promise<ListPage> {
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    // Newest first; ties on created_at come in descending id order, so a cursor is exact.
+    const upper = [q.dialect, after ? after.created_at : Infinity];
+    const range = IDBKeyRange.bound([q.dialect, -Infinity], upper);
+    const tx = this.o.store.db.transaction('jobs');
+    let cursor = await tx.store.index('by_dialect_created').openCursor(range, 'prev');
+    const jobs: Job[] = [];
+    let more = false;
+    for (; cursor; cursor = await cursor.continue()) {
+      const job = cursor.value;
+      if (after && job.created_at === after.created_at && job.id >= after.id) continue;
+      if (job.api_key_id !== this.o.apiKeyId) continue;
+      if (q.status && !q.status.includes(job.status)) continue;
+      if (q.model !== undefined && job.spec.options?.model !== q.model) continue;
+      if (q.before !== undefined && !(job.created_at < q.before)) continue;
+      if (q.after !== undefined && !(job.created_at > q.after)) continue;
+      if (jobs.length === q.limit) {
+        more = true;
+        break;
+      }
+      jobs.push(job);
+    }
+    await tx.done;
+    const last = jobs.at(-1);
+    return { jobs, next_cursor: more && last ? encodeCursor(last) : null };
+  }
+
+  async findByIdempotencyKey(dialect: Dialect, key: string): Promise<Job | undefined> {
+    const matches = await this.o.store.db.getAllFromIndex('jobs', 'by_idempotency', [dialect, key]);
+    return matches.find((job) => job.api_key_id === this.o.apiKeyId);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!(await this.get(id))) return false;
+    const deleted = await this.o.store.delete(id);
+    if (deleted) this.o.post({ type: 'deleted', id });
+    return deleted;
+  }
+
+  async cancel(id: string): Promise<Job> {
+    const job = await this.o.store.requestCancel(id, this.o.now());
+    this.o.post({ type: 'job', job });
+    this.o.post({ type: 'cancel', id });
+    return job;
+  }
+
+  async putUpload(file: Blob, filename: string): Promise<Upload> {
+    const extension = (file.type.split('/')[1] ?? 'bin').replace('jpeg', 'jpg');
+    const storage_key = `${UPLOAD_PREFIX}${this.o.apiKeyId}/${crypto.randomUUID()}.${extension}`;
+    const upload: Upload = { storage_key, filename, size: file.size, content_type: file.type };
+    const blob_key = `upload:${storage_key}`;
+    const tx = this.o.store.db.transaction(['uploads', 'blobs'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('blobs').put(file, blob_key),
+      tx.objectStore('uploads').put({ ...upload, blob_key, created_at: this.o.now() }),
+      tx.done,
+    ]);
+    return upload;
+  }
+
+  async getUpload(storageKey: string): Promise<Upload | undefined> {
+    // Keys are scoped by the key id in their path: another key's upload is not found.
+    if (!storageKey.startsWith(`${UPLOAD_PREFIX}${this.o.apiKeyId}/`)) return undefined;
+    const record = await this.o.store.db.get('uploads', storageKey);
+    if (!record) return undefined;
+    const { storage_key, filename, size, content_type } = record;
+    return { storage_key, filename, size, content_type };
+  }
+
+  async outputUrl(job: Job, ttlSeconds: number): Promise<string | null> {
+    if (job.status !== 'completed' || !job.output) return null;
+    const path = `/files/${job.id}/${encodeURIComponent(job.output.name)}`;
+    return new URL(await this.o.sign(path, this.o.now() + ttlSeconds * 1000), this.o.origin).href;
+  }
+
+  inputUrl(job: Job): string | null {
+    return job.input.source ?? null;
+  }
+}
