@@ -1,0 +1,289 @@
+import manifest from '../../models/manifest.json';
+import type { Job, JobSpec } from '../jobs/job.ts';
+import { creditsFor } from './credits.ts';
+import { checkInteger, integerText, nameFromUrl, sourceUrl } from './fields.ts';
+import { imageField, textField } from './form-fields.ts';
+import { findJob } from './lookup.ts';
+import { signedOutputUrl } from './output-url.ts';
+import { isJson, isMultipart, mediaType, readForm, readJsonObject } from './request-body.ts';
+import type { ImageType } from './sniff.ts';
+import {
+  dialectStatusWords,
+  errorText,
+  renderTime,
+  statusWord,
+  statusesForWord,
+} from './status-map.ts';
+import {
+  type ApiContext,
+  ApiError,
+  type ApiResponse,
+  type DialectModule,
+  type ListQuery,
+  type Route,
+} from './types.ts';
+
+/*
+ * upres.ai upscaling (seed 002, an OpenAPI 3.1 document): POST/GET /v1/jobs, GET /v1/jobs/{id}.
+ * Error body `{ "error": "message" }` is the seed's own Error schema; a 402 adds quota and used
+ * through ApiError.extra.
+ */
+
+/** The seed's model enum; the first is its default. */
+export const seedModels = ['wavespeed-ai/real-esrgan', 'wavespeed-ai/image-upscaler'] as const;
+export const defaultModel = seedModels[0];
+
+export const scaleRange = { min: 2, max: 8 } as const;
+export const defaultScale = 4;
+
+/** The seed's multipart `image` accepts "JPEG, PNG, WebP, TIFF"; nothing else is let in. */
+export const uploadTypes: readonly ImageType[] = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/tiff',
+];
+
+/** The seed gives no size limit; the same 50 MB as the operations dialect's uploads. */
+export const maxImageBytes = 50 * 1024 * 1024;
+
+/** Our own models that upscale, by manifest id, with the one scale each was trained for. */
+export const ownModels: ReadonlyMap<string, number> = new Map(
+  manifest.models.filter((m) => m.operations.includes('enhance')).map((m) => [m.id, m.scale]),
+);
+
+const notFound = 'Job not found.';
+
+/**
+ * Which of our models serves a requested model, as the spec the engine runs:
+ * - wavespeed-ai/real-esrgan: our ESRGAN family (the manifest's esrgan-medium-x* models); the
+ *   enhance operation picks the one trained for the scale asked for.
+ * - wavespeed-ai/image-upscaler: the same ESRGAN family. It is the only general photo upscaler
+ *   this build ships, and a client naming either model wants an upscaled photo, not an error.
+ * - a manifest id of an enhance model (e.g. esrgan-medium-x4): that model's own scale, which a
+ *   request may repeat but not contradict. enhance chooses its model by scale, and the manifest
+ *   has one per scale, so the id names the model that runs. (Anime and denoise models belong to
+ *   other operations: the operations dialect reaches them.)
+ * Any scale the seed allows (2–8) is taken; if no model has it, the engine says so when it runs.
+ */
+export function upscaleSpec(model: string, scale: number): JobSpec {
+  return { operations: [{ type: 'enhance', params: { scale } }], options: { model, scale } };
+}
+
+function pickModel(model: unknown, scale: number | undefined): { model: string; scale: number } {
+  const name = model ?? defaultModel;
+  if (typeof name !== 'string') throw new ApiError(400, 'model must be a string');
+  if ((seedModels as readonly string[]).includes(name)) {
+    return { model: name, scale: scale ?? defaultScale };
+  }
+  const fixed = ownModels.get(name);
+  if (fixed === undefined) {
+    throw new ApiError(
+      400,
+      `model must be one of ${[...seedModels, ...ownModels.keys()].join(', ')} (got "${name.slice(0, 100)}")`,
+    );
+  }
+  if (scale !== undefined && scale !== fixed) {
+    throw new ApiError(400, `model ${name} upscales ×${fixed} only (got scale ${scale})`);
+  }
+  return { model: name, scale: fixed };
+}
+
+/** The Job schema of the seed, every field. */
+async function renderJob(job: Job, ctx: ApiContext): Promise<Record<string, unknown>> {
+  const status = statusWord('upscale', job.status);
+  return {
+    id: job.id,
+    status,
+    model: job.spec.options?.model ?? defaultModel,
+    scale: job.spec.options?.scale ?? defaultScale,
+    result_url: await signedOutputUrl(ctx, 'upscale', job),
+    error: status === 'failed' ? errorText(job) : null,
+    original_filename: job.input.name,
+    created_at: renderTime('upscale', job.created_at),
+    updated_at: renderTime('upscale', job.updated_at),
+  };
+}
+
+interface Submission {
+  model: string;
+  scale: number;
+  input: { blob?: Blob; source?: string; name: string };
+}
+
+async function fromJson(request: Request, ctx: ApiContext): Promise<Submission> {
+  const body = await readJsonObject(request);
+  if (body.image_url === undefined || body.image_url === null) {
+    throw new ApiError(
+      400,
+      'image_url is required (or send the image as the multipart field "image")',
+    );
+  }
+  const image_url = sourceUrl(body, 'image_url', {
+    kind: 'image',
+    maxDataBytes: maxImageBytes,
+    origin: ctx.origin,
+  });
+  const scale =
+    body.scale === undefined || body.scale === null
+      ? undefined
+      : checkInteger('scale', body.scale, scaleRange);
+  const picked = pickModel(body.model === null ? undefined : body.model, scale);
+  return { ...picked, input: { source: image_url, name: nameFromUrl(image_url, 'image') } };
+}
+
+async function fromForm(request: Request): Promise<Submission> {
+  const form = await readForm(request, maxImageBytes);
+  const image = await imageField(form, 'image', { maxBytes: maxImageBytes, types: uploadTypes });
+  const scaleText = textField(form, 'scale');
+  const scale = scaleText === undefined ? undefined : integerText('scale', scaleText, scaleRange);
+  const picked = pickModel(textField(form, 'model'), scale);
+  return { ...picked, input: { blob: image.blob, name: image.name } };
+}
+
+const create: Route = {
+  method: 'POST',
+  pattern: '/v1/jobs',
+  async handle(request, _params, ctx): Promise<ApiResponse> {
+    let submission: Submission;
+    if (isJson(request)) submission = await fromJson(request, ctx);
+    else if (isMultipart(request)) submission = await fromForm(request);
+    else {
+      throw new ApiError(
+        415,
+        `Content-Type must be application/json or multipart/form-data (got ${mediaType(request) || 'no Content-Type'})`,
+      );
+    }
+    const spec = upscaleSpec(submission.model, submission.scale);
+    const job = await ctx.jobs.create({
+      dialect: 'upscale',
+      spec,
+      input: submission.input,
+      credits_charged: creditsFor('upscale', spec),
+    });
+    return {
+      status: 201,
+      body: {
+        id: job.id,
+        status: statusWord('upscale', job.status),
+        model: submission.model,
+        scale: submission.scale,
+        created_at: renderTime('upscale', job.created_at),
+      },
+    };
+  },
+};
+
+export const listLimit = { min: 1, max: 100, default: 20 } as const;
+
+/**
+ * ISO 8601 as the seed's `format: date-time` means it: a date, optionally a time, optionally an
+ * offset. Anything looser is refused, because Date.parse alone accepts "March 7" and guesses.
+ * A date-time without an offset is read as UTC, not as the browser's local time.
+ */
+const isoDate =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/i;
+
+export function parseIsoDate(key: string, text: string): number {
+  const match = isoDate.exec(text);
+  if (match) {
+    const [, year, month, day, hour, , , zone] = match;
+    const ms = Date.parse(
+      (hour !== undefined && zone === undefined ? `${text}Z` : text).toUpperCase(),
+    );
+    // Date.parse rolls 2024-02-31 over into March; a day that does not exist is refused instead.
+    const real = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).getUTCDate();
+    if (Number.isFinite(ms) && real === Number(day)) return ms;
+  }
+  throw new ApiError(
+    400,
+    `${key} must be an ISO 8601 date-time, e.g. 2024-01-15T10:30:00Z (got "${text.slice(0, 60)}")`,
+  );
+}
+
+/** Cursors wrap the store's own so a client cannot forge one and a mangled one is told apart. */
+const cursorTag = 'u1:';
+
+export function encodeCursor(inner: string): string {
+  const bytes = new TextEncoder().encode(cursorTag + inner);
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+export function decodeCursor(cursor: string): string {
+  const malformed = new ApiError(
+    400,
+    'cursor is malformed: pass next_cursor from the previous page unchanged',
+  );
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw malformed;
+  let text: string;
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    );
+  } catch {
+    throw malformed;
+  }
+  if (!text.startsWith(cursorTag) || text.length === cursorTag.length) throw malformed;
+  return text.slice(cursorTag.length);
+}
+
+function listQuery(url: URL): ListQuery {
+  const q = url.searchParams;
+  const query: ListQuery = { dialect: 'upscale', limit: listLimit.default };
+  const status = q.get('status');
+  if (status !== null) {
+    const statuses = statusesForWord('upscale', status);
+    if (!statuses) {
+      throw new ApiError(
+        400,
+        `status must be one of ${dialectStatusWords('upscale').join(', ')} (got "${status.slice(0, 60)}")`,
+      );
+    }
+    query.status = statuses;
+  }
+  const model = q.get('model');
+  if (model !== null && model !== '') query.model = model;
+  const before = q.get('before');
+  if (before !== null) query.before = parseIsoDate('before', before);
+  const after = q.get('after');
+  if (after !== null) query.after = parseIsoDate('after', after);
+  const limit = q.get('limit');
+  if (limit !== null) query.limit = integerText('limit', limit, listLimit);
+  const cursor = q.get('cursor');
+  if (cursor !== null) query.cursor = decodeCursor(cursor);
+  return query;
+}
+
+const list: Route = {
+  method: 'GET',
+  pattern: '/v1/jobs',
+  async handle(request, _params, ctx): Promise<ApiResponse> {
+    const page = await ctx.jobs.list(listQuery(new URL(request.url)));
+    const data = await Promise.all(page.jobs.map((job) => renderJob(job, ctx)));
+    const next_cursor = page.next_cursor === null ? null : encodeCursor(page.next_cursor);
+    return { status: 200, body: { data, has_more: next_cursor !== null, next_cursor } };
+  },
+};
+
+const get: Route = {
+  method: 'GET',
+  pattern: '/v1/jobs/:id',
+  async handle(_request, params, ctx): Promise<ApiResponse> {
+    const job = await findJob(ctx, 'upscale', params.id, notFound);
+    return { status: 200, body: await renderJob(job, ctx) };
+  },
+};
+
+export const upscale: DialectModule = {
+  name: 'upscale',
+  // The seed's server is https://api.upres.ai/v1: everything under /v1 is this API.
+  prefixes: ['/v1'],
+  routes: [create, list, get],
+  errorBody(error: ApiError): unknown {
+    return { error: error.message, ...error.extra };
+  },
+};
