@@ -1,5 +1,5 @@
 import type { Dialect } from '../jobs/job.ts';
-import { sniffType } from '../jobs/sniff.ts';
+import { sniffImage, sniffVideo } from '../api/sniff.ts';
 
 /** The restorations service documents 20 MB; we use the same cap for the others' images. */
 const MAX_INPUT_BYTES: Record<Dialect, number> = {
@@ -51,11 +51,13 @@ export async function fetchInput(
     }
     chunks.push(value);
   }
-  const head = new Uint8Array(chunks[0]?.subarray(0, 16) ?? []);
-  const type = sniffType(head);
+  const head = new Uint8Array(chunks[0]?.subarray(0, 64) ?? []);
+  const sniffed = sniffImage(head);
+  const type = sniffed.image ?? (dialect === 'video' ? sniffVideo(head) : null);
   if (!type) {
+    const found = sniffed.image === null ? sniffed.found : 'something else';
     throw new InputFetchError(
-      `The input at ${shortUrl(source)} is not an image or video this app can read (${total} bytes)`,
+      `The input at ${shortUrl(source)} is ${found}, not an image${dialect === 'video' ? ' or video' : ''} this app can read`,
     );
   }
   return new Blob(chunks as BlobPart[], { type });

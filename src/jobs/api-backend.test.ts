@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { JobEvent } from '../jobs/broadcast.ts';
-import { JobStore } from '../jobs/store.ts';
-import { IdbBackend } from './idb-backend.ts';
+import type { JobEvent } from './broadcast.ts';
+import { JobStore } from './store.ts';
+import { ApiBackend } from './api-backend.ts';
 
 let store: JobStore;
 let clock = 1_000_000;
@@ -10,7 +10,7 @@ let events: JobEvent[];
 let dbCount = 0;
 
 function backend(apiKeyId: string) {
-  return new IdbBackend({
+  return new ApiBackend({
     store,
     apiKeyId,
     origin: 'http://127.0.0.1:4173',
@@ -28,7 +28,7 @@ beforeEach(async () => {
   events = [];
 });
 
-describe('IdbBackend', () => {
+describe('ApiBackend', () => {
   it('creates a queued job, wakes the engine, and keeps other keys out', async () => {
     const mine = backend('key-a');
     const job = await mine.create({

@@ -6,11 +6,11 @@ import {
   type NewApiJob,
   type Upload,
 } from '../api/types.ts';
-import type { JobEvent } from '../jobs/broadcast.ts';
-import { createJob, type Dialect, type Job } from '../jobs/job.ts';
-import { type JobStore, inputKey } from '../jobs/store.ts';
+import type { JobEvent } from './broadcast.ts';
+import { createJob, type Dialect, type Job } from './job.ts';
+import { type JobStore, inputKey } from './store.ts';
 
-export interface IdbBackendOptions {
+export interface ApiBackendOptions {
   store: JobStore;
   /** The calling key: every job it creates carries it, and it sees only its own jobs. */
   apiKeyId: string;
@@ -43,8 +43,8 @@ function decodeCursor(cursor: string): { created_at: number; id: string } {
 }
 
 /** JobBackend over the origin's IndexedDB, for the service worker's API routes. */
-export class IdbBackend implements JobBackend {
-  constructor(private readonly o: IdbBackendOptions) {}
+export class ApiBackend implements JobBackend {
+  constructor(private readonly o: ApiBackendOptions) {}
 
   private own(job: Job | undefined): Job | undefined {
     return job && job.api_key_id === this.o.apiKeyId ? job : undefined;

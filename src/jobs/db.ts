@@ -1,4 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ApiKeyRecord } from '../api/keys.ts';
+import type { Counter } from '../api/rate-limit.ts';
 import type { Job } from './job.ts';
 
 /** A file sent to an upload endpoint, kept until a job uses it. */
@@ -29,8 +31,8 @@ export interface KintsugiDB extends DBSchema {
   };
   blobs: { key: string; value: Blob };
   uploads: { key: string; value: UploadRecord };
-  api_keys: { key: string; value: { id: string; hash: string } & Record<string, unknown> };
-  counters: { key: string; value: Record<string, unknown> };
+  api_keys: { key: string; value: ApiKeyRecord };
+  counters: { key: string; value: Counter };
   outbox: { key: string; value: { id: string } & Record<string, unknown> };
   ledger: { key: string; value: { id: string } & Record<string, unknown> };
   settings: { key: string; value: unknown };

@@ -1,0 +1,69 @@
+import type { IDBPDatabase } from 'idb';
+import type { ApiKeyRecord } from '../api/keys.ts';
+import type { CounterStore } from '../api/rate-limit.ts';
+import type { KintsugiDB } from './db.ts';
+
+/**
+ * What the API remembers besides jobs: keys (as hashes), rate-limit counters, and small
+ * settings. The page writes keys from Settings; the service worker reads them on every
+ * request, so a revoked key stops working at once.
+ */
+export class ApiRecords {
+  constructor(private readonly db: IDBPDatabase<KintsugiDB>) {}
+
+  async keys(): Promise<ApiKeyRecord[]> {
+    return this.db.getAll('api_keys');
+  }
+
+  async putKey(record: ApiKeyRecord): Promise<void> {
+    await this.db.put('api_keys', record);
+  }
+
+  /**
+   * Stamps a key's last use. Read and written in one transaction: writing back a record read
+   * earlier could undo a revocation made in between.
+   */
+  async touchKey(id: string, now: number): Promise<void> {
+    const tx = this.db.transaction('api_keys', 'readwrite');
+    const record = await tx.store.get(id);
+    if (record) await tx.store.put({ ...record, last_used_at: now });
+    await tx.done;
+  }
+
+  /**
+   * Runs `fn` with counters read and written in one readwrite transaction, so two requests
+   * racing for the last slot of a window cannot both see it free.
+   */
+  async withCounters<T>(fn: (store: CounterStore) => Promise<T>): Promise<T> {
+    const tx = this.db.transaction('counters', 'readwrite');
+    const store: CounterStore = {
+      get: (key) => tx.store.get(key),
+      put: async (key, counter) => {
+        await tx.store.put(counter, key);
+      },
+    };
+    const result = await fn(store);
+    await tx.done;
+    return result;
+  }
+
+  async setting<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get('settings', key)) as T | undefined;
+  }
+
+  async putSetting(key: string, value: unknown): Promise<void> {
+    await this.db.put('settings', value, key);
+  }
+
+  /** Returns the stored value, or stores and returns `make()` if there is none (atomically). */
+  async settingOrCreate<T>(key: string, make: () => T): Promise<T> {
+    const tx = this.db.transaction('settings', 'readwrite');
+    let value = (await tx.store.get(key)) as T | undefined;
+    if (value === undefined) {
+      value = make();
+      await tx.store.put(value, key);
+    }
+    await tx.done;
+    return value;
+  }
+}
