@@ -16,6 +16,8 @@ export const ENGINE_LOCK = 'kintsugi-engine-host';
 export interface EngineHostOptions {
   store: JobStore;
   backend: () => BackendPreference;
+  /** Runs once a job has completed or failed (ledger, webhooks). */
+  afterTerminal?(job: Job): Promise<void>;
 }
 
 /**
@@ -32,7 +34,8 @@ export function startEngineHost(options: EngineHostOptions): () => void {
   return () => stop.abort();
 }
 
-async function runQueue({ store, backend }: EngineHostOptions, stop: AbortSignal): Promise<void> {
+async function runQueue(options: EngineHostOptions, stop: AbortSignal): Promise<void> {
+  const { store, backend } = options;
   const owner = crypto.randomUUID();
   let wake: () => void = () => {};
   const cancels = new Map<string, AbortController>();
@@ -55,13 +58,14 @@ async function runQueue({ store, backend }: EngineHostOptions, stop: AbortSignal
       const controller = new AbortController();
       cancels.set(job.id, controller);
       try {
-        await runJob(job, {
+        const ended = await runJob(job, {
           store,
           owner,
           backend: backend(),
           signal: controller.signal,
           post: channel.post,
         });
+        if (ended) await options.afterTerminal?.(ended).catch((e: unknown) => console.error(e));
       } finally {
         cancels.delete(job.id);
       }
@@ -79,7 +83,8 @@ interface RunJobContext {
   post(event: JobEvent): void;
 }
 
-async function runJob(job: Job, ctx: RunJobContext): Promise<void> {
+/** Runs one claimed job; returns it as it ended, or null if this host lost it. */
+async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
   const { store, owner, post } = ctx;
   const abort = new AbortController();
   ctx.signal.addEventListener('abort', () => abort.abort(ctx.signal.reason), { once: true });
@@ -137,17 +142,20 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<void> {
     }
     if (!engine) throw new Error('No operation ran');
     const name = outputName(job);
-    publish(
-      await store.complete(job.id, owner, current, { name, width, height }, engine, Date.now()),
-    );
+    const size = { name, width, height };
+    const done = await store.complete(job.id, owner, current, size, engine, Date.now());
+    publish(done);
+    return done;
   } catch (error) {
-    if (error instanceof LeaseLostError) return; // another host owns it now
+    if (error instanceof LeaseLostError) return null; // another host owns it now
     if (abort.signal.aborted && !(abort.signal.reason instanceof LeaseLostError)) {
       publish(await store.acknowledgeCancel(job.id, owner, Date.now()).catch(() => job));
-      return;
+      return null;
     }
     const message = error instanceof Error ? error.message : String(error);
-    publish(await store.fail(job.id, owner, message, engine, Date.now()).catch(() => job));
+    const failed = await store.fail(job.id, owner, message, engine, Date.now()).catch(() => null);
+    if (failed) publish(failed);
+    return failed;
   } finally {
     clearInterval(leaseTimer);
   }

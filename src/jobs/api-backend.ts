@@ -1,3 +1,4 @@
+import { chargeEntry, type LedgerEntry } from '../api/credits.ts';
 import {
   ApiError,
   type JobBackend,
@@ -19,6 +20,8 @@ export interface ApiBackendOptions {
   post(event: JobEvent): void;
   /** Signs a same-origin path with an expiry (Unix ms) into an unguessable URL path + query. */
   sign(path: string, expiresAt: number): Promise<string>;
+  /** Records what a new job was charged. */
+  ledger?(entry: LedgerEntry | null): Promise<void>;
 }
 
 const UPLOAD_PREFIX = 'uploads/';
@@ -75,6 +78,7 @@ export class ApiBackend implements JobBackend {
       credits_charged: n.credits_charged,
     });
     await this.o.store.add(job, blob);
+    await this.o.ledger?.(chargeEntry(job));
     this.o.post({ type: 'created', id });
     return job;
   }

@@ -1,6 +1,9 @@
 import type { IDBPDatabase } from 'idb';
+import type { LedgerEntry } from '../api/credits.ts';
 import type { ApiKeyRecord } from '../api/keys.ts';
 import type { CounterStore } from '../api/rate-limit.ts';
+import { createSigningSecret, importSigningKey, signPath } from '../api/signed-url.ts';
+import type { OutboxRecord } from '../api/webhooks.ts';
 import type { KintsugiDB } from './db.ts';
 
 /**
@@ -9,7 +12,46 @@ import type { KintsugiDB } from './db.ts';
  * request, so a revoked key stops working at once.
  */
 export class ApiRecords {
+  private signingKey: Promise<CryptoKey> | null = null;
+
   constructor(private readonly db: IDBPDatabase<KintsugiDB>) {}
+
+  /** The install-wide key that signs output URLs, made on first use. */
+  signingSecret(): Promise<CryptoKey> {
+    this.signingKey ??= this.settingOrCreate('signing-secret', createSigningSecret).then(
+      importSigningKey,
+    );
+    return this.signingKey;
+  }
+
+  /** Signs a same-origin path so it works until `expiresAt` (Unix ms) and not after. */
+  async sign(path: string, expiresAt: number): Promise<string> {
+    return signPath(await this.signingSecret(), path, expiresAt);
+  }
+
+  /** Writing an entry twice keeps one: its id is `charge:<job>` or `refund:<job>`. */
+  async putLedger(entry: LedgerEntry | null): Promise<void> {
+    if (entry) await this.db.put('ledger', entry);
+  }
+
+  ledger(): Promise<LedgerEntry[]> {
+    return this.db.getAll('ledger');
+  }
+
+  async putDelivery(record: OutboxRecord): Promise<void> {
+    await this.db.put('outbox', record);
+  }
+
+  /** Only adds: a delivery that exists already (the same job and event) is left as it is. */
+  async addDelivery(record: OutboxRecord): Promise<void> {
+    const tx = this.db.transaction('outbox', 'readwrite');
+    if (!(await tx.store.get(record.id))) await tx.store.add(record);
+    await tx.done;
+  }
+
+  deliveries(): Promise<OutboxRecord[]> {
+    return this.db.getAll('outbox');
+  }
 
   async keys(): Promise<ApiKeyRecord[]> {
     return this.db.getAll('api_keys');

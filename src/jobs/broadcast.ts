@@ -7,7 +7,8 @@ export type JobEvent =
   | { type: 'job'; job: Job }
   | { type: 'deleted'; id: string }
   | { type: 'created'; id: string }
-  | { type: 'cancel'; id: string };
+  | { type: 'cancel'; id: string }
+  | { type: 'webhook'; job_id: string };
 
 export function openJobChannel(onEvent?: (event: JobEvent) => void): {
   post(event: JobEvent): void;

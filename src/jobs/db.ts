@@ -1,6 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { LedgerEntry } from '../api/credits.ts';
 import type { ApiKeyRecord } from '../api/keys.ts';
 import type { Counter } from '../api/rate-limit.ts';
+import type { OutboxRecord } from '../api/webhooks.ts';
 import type { Job } from './job.ts';
 
 /** A file sent to an upload endpoint, kept until a job uses it. */
@@ -33,8 +35,8 @@ export interface KintsugiDB extends DBSchema {
   uploads: { key: string; value: UploadRecord };
   api_keys: { key: string; value: ApiKeyRecord };
   counters: { key: string; value: Counter };
-  outbox: { key: string; value: { id: string } & Record<string, unknown> };
-  ledger: { key: string; value: { id: string } & Record<string, unknown> };
+  outbox: { key: string; value: OutboxRecord };
+  ledger: { key: string; value: LedgerEntry };
   settings: { key: string; value: unknown };
 }
 

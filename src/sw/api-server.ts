@@ -4,12 +4,7 @@ import { type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
 import { buildOpenApi } from '../api/openapi.ts';
 import { checkAndCount } from '../api/rate-limit.ts';
 import { handleApi, matchRoute } from '../api/router.ts';
-import {
-  createSigningSecret,
-  importSigningKey,
-  signPath,
-  verifySignedUrl,
-} from '../api/signed-url.ts';
+import { verifySignedUrl } from '../api/signed-url.ts';
 import { ApiError, type DialectModule } from '../api/types.ts';
 import type { JobEvent } from '../jobs/broadcast.ts';
 import type { ApiRecords } from '../jobs/api-records.ts';
@@ -67,14 +62,9 @@ function errorResponse(
  * limits, hands the request to its dialect, and serves signed output files.
  */
 export function createApiServer(deps: ApiServerDeps) {
-  let signingKey: Promise<CryptoKey> | null = null;
-  const signing = () =>
-    (signingKey ??= deps.records.then(async (records) =>
-      importSigningKey(await records.settingOrCreate('signing-secret', createSigningSecret)),
-    ));
-
   async function serveFile(request: Request, url: URL): Promise<Response> {
-    const verdict = await verifySignedUrl(await signing(), url, deps.now());
+    const records = await deps.records;
+    const verdict = await verifySignedUrl(await records.signingSecret(), url, deps.now());
     if (verdict === 'expired') return json({ error: 'This link has expired' }, 410);
     if (verdict === 'invalid') return json({ error: 'This link is not valid' }, 403);
     const [id] = url.pathname.slice(FILES_PREFIX.length).split('/');
@@ -125,7 +115,8 @@ export function createApiServer(deps: ApiServerDeps) {
       origin: deps.origin,
       now: deps.now,
       post: deps.post,
-      sign: async (path, expiresAt) => signPath(await signing(), path, expiresAt),
+      sign: (path, expiresAt) => records.sign(path, expiresAt),
+      ledger: (entry) => records.putLedger(entry),
     });
     const response = await handleApi(
       request,

@@ -1,21 +1,34 @@
 import { type ApiKeyRecord, createApiKey, revokeKey } from '../api/keys.ts';
 import type { ApiDialect } from '../api/limits-config.ts';
 import type { ApiRecords } from '../jobs/api-records.ts';
+import { openJobChannel } from '../jobs/broadcast.ts';
+import { isTerminal } from '../jobs/job.ts';
 
 /** The keys as Settings shows them; the secret of a new key lives here until it is replaced. */
 class ApiKeysView {
   keys = $state<ApiKeyRecord[]>([]);
   newSecret = $state<string | null>(null);
+  charged = $state(0);
+  refunded = $state(0);
   private records: ApiRecords | null = null;
 
   async connect(records: ApiRecords): Promise<void> {
     this.records = records;
+    // Charges and refunds follow API jobs as they are created and end.
+    openJobChannel((event) => {
+      if (event.type === 'created' || (event.type === 'job' && isTerminal(event.job.status))) {
+        void this.refresh();
+      }
+    });
     await this.refresh();
   }
 
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     const all = (await this.records?.keys()) ?? [];
     this.keys = all.sort((a, b) => b.created_at - a.created_at);
+    const ledger = (await this.records?.ledger()) ?? [];
+    this.charged = ledger.filter((e) => e.kind === 'charge').reduce((s, e) => s + e.credits, 0);
+    this.refunded = -ledger.filter((e) => e.kind === 'refund').reduce((s, e) => s + e.credits, 0);
   }
 
   async create(style: ApiDialect, label: string): Promise<void> {

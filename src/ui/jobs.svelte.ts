@@ -1,3 +1,5 @@
+import type { OutboxRecord } from '../api/webhooks.ts';
+import type { ApiRecords } from '../jobs/api-records.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
 import type { Job } from '../jobs/job.ts';
 import type { JobStore } from '../jobs/store.ts';
@@ -10,19 +12,33 @@ import { settings } from './settings.svelte.ts';
  */
 class JobsView {
   jobs = $state<Job[]>([]);
+  /** Webhook deliveries by job id, with every attempt, from the persistent outbox. */
+  deliveries = $state<Record<string, OutboxRecord[]>>({});
   selectedId = $state<string | null>(null);
   selected = $derived(this.jobs.find((j) => j.id === this.selectedId) ?? this.jobs[0] ?? null);
   private store: JobStore | null = null;
+  private records: ApiRecords | null = null;
   private channel: ReturnType<typeof openJobChannel> | null = null;
 
-  async connect(store: JobStore): Promise<void> {
+  async connect(store: JobStore, records: ApiRecords): Promise<void> {
     this.store = store;
+    this.records = records;
     this.channel = openJobChannel((event) => {
+      if (event.type === 'webhook') void this.loadDeliveries();
       if (event.type === 'job') this.upsert(event.job);
       if (event.type === 'deleted') this.jobs = this.jobs.filter((j) => j.id !== event.id);
       if (event.type === 'created') void this.refresh(event.id);
     });
     this.jobs = await store.list();
+    await this.loadDeliveries();
+  }
+
+  private async loadDeliveries(): Promise<void> {
+    const byJob: Record<string, OutboxRecord[]> = {};
+    for (const delivery of (await this.records?.deliveries()) ?? []) {
+      (byJob[delivery.job_id] ??= []).push(delivery);
+    }
+    this.deliveries = byJob;
   }
 
   private async refresh(id: string): Promise<void> {

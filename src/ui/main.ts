@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import { startEngineHost } from '../engine/host.ts';
+import { afterTerminal, startWebhookDelivery } from '../engine/webhooks.ts';
+import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import { ApiRecords } from '../jobs/api-records.ts';
 import { JobStore } from '../jobs/store.ts';
 import { apiKeysView } from './api-keys.svelte.ts';
@@ -10,9 +12,27 @@ import { registerServiceWorker } from './pwa.svelte.ts';
 import { settings } from './settings.svelte.ts';
 
 const store = await JobStore.open();
-await jobsView.connect(store);
-await apiKeysView.connect(new ApiRecords(store.db));
-startEngineHost({ store, backend: () => settings.backend });
+const records = new ApiRecords(store.db);
+await jobsView.connect(store, records);
+await apiKeysView.connect(records);
+const channel = openJobChannel();
+const after = {
+  store,
+  records,
+  origin: location.origin,
+  now: () => Date.now(),
+  post: (event: JobEvent) => channel.post(event),
+};
+startEngineHost({
+  store,
+  backend: () => settings.backend,
+  afterTerminal: (job) => afterTerminal(job, after),
+});
+startWebhookDelivery(after, (listener) =>
+  openJobChannel((event) => {
+    if (event.type === 'webhook') listener();
+  }),
+);
 registerServiceWorker();
 
 mount(App, { target: document.getElementById('app')! });

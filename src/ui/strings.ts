@@ -32,6 +32,10 @@ export const strings = {
   offline: 'You are offline: everything still works.',
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  webhook: (state: string, attempts: number) =>
+    `Webhook ${state === 'pending' ? 'waiting to be sent' : state}, ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+  credits: (charged: number, refunded: number) =>
+    `Credits: ${charged} charged to API jobs, ${refunded} refunded for failed ones (nothing is paid: this is the count the hosted services would bill).`,
   keys: {
     heading: 'API keys',
     help: 'Scripts on this origin call the job APIs with a key, exactly as they would call the hosted services. Only a hash of each key is stored.',

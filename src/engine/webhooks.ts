@@ -1,0 +1,124 @@
+import { refundEntry } from '../api/credits.ts';
+import { renderRestoration } from '../api/restorations.ts';
+import type { ApiContext } from '../api/types.ts';
+import { renderVideoJob } from '../api/video.ts';
+import {
+  type DeliveryAttempt,
+  type OutboxRecord,
+  createDelivery,
+  nextAttempt,
+  restorationsWebhook,
+  videoWebhook,
+} from '../api/webhooks.ts';
+import { ApiBackend } from '../jobs/api-backend.ts';
+import type { ApiRecords } from '../jobs/api-records.ts';
+import type { JobEvent } from '../jobs/broadcast.ts';
+import type { Job } from '../jobs/job.ts';
+import type { JobStore } from '../jobs/store.ts';
+
+export interface AfterJobDeps {
+  store: JobStore;
+  records: ApiRecords;
+  origin: string;
+  now(): number;
+  post(event: JobEvent): void;
+}
+
+/**
+ * What an API job's end sets off: a refund on the ledger when it failed, and its webhook in the
+ * persistent outbox (rendered and signed now, so every retry sends the same signed bytes).
+ */
+export async function afterTerminal(job: Job, deps: AfterJobDeps): Promise<void> {
+  await deps.records.putLedger(refundEntry(job));
+  if (!job.callback_url || !job.api_key_id) return;
+  if (job.dialect !== 'restorations' && job.dialect !== 'video') return;
+  const key = (await deps.records.keys()).find((k) => k.id === job.api_key_id);
+  if (!key) return;
+  const ctx: ApiContext = {
+    jobs: new ApiBackend({
+      store: deps.store,
+      apiKeyId: job.api_key_id,
+      origin: deps.origin,
+      now: deps.now,
+      post: deps.post,
+      sign: (path, expiresAt) => deps.records.sign(path, expiresAt),
+    }),
+    now: deps.now,
+    origin: deps.origin,
+  };
+  const webhook =
+    job.dialect === 'restorations'
+      ? restorationsWebhook(job, await renderRestoration(job, ctx))
+      : videoWebhook(job, await renderVideoJob(job, ctx));
+  if (!webhook) return;
+  const record = await createDelivery({
+    id: `${job.id}:${webhook.event}`,
+    job,
+    webhook,
+    secret: key.webhook_secret,
+    now: deps.now(),
+  });
+  await deps.records.addDelivery(record);
+  deps.post({ type: 'webhook', job_id: job.id });
+}
+
+/** One POST of a delivery, with its timeout; a receiver must answer CORS for us to see it. */
+async function send(record: OutboxRecord, now: () => number): Promise<DeliveryAttempt> {
+  const at = now();
+  try {
+    const response = await fetch(record.url, {
+      method: 'POST',
+      headers: record.headers,
+      body: record.body,
+      mode: 'cors',
+      credentials: 'omit',
+      signal: AbortSignal.timeout(record.timeout_ms),
+    });
+    return { at, duration_ms: now() - at, status: response.status, error: null };
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+    return {
+      at,
+      duration_ms: now() - at,
+      status: null,
+      error: timedOut
+        ? `timed out after ${record.timeout_ms / 1000} s`
+        : 'network error, or the receiver does not allow this origin (CORS)',
+    };
+  }
+}
+
+const WEBHOOK_LOCK = 'kintsugi-webhooks';
+const IDLE_POLL_MS = 5_000;
+
+/**
+ * Delivers due webhooks from the outbox, in whichever window holds the lock: deliveries survive
+ * a closed tab, and go out when the app is next open.
+ */
+export function startWebhookDelivery(deps: AfterJobDeps, wake: (listener: () => void) => void) {
+  const stop = new AbortController();
+  void navigator.locks
+    .request(WEBHOOK_LOCK, { signal: stop.signal }, async () => {
+      let poke: () => void = () => {};
+      wake(() => poke());
+      while (!stop.signal.aborted) {
+        const pending = (await deps.records.deliveries()).filter((d) => d.state === 'pending');
+        const now = deps.now();
+        for (const delivery of pending.filter((d) => (d.next_at ?? 0) <= now)) {
+          const attempt = await send(delivery, deps.now);
+          await deps.records.putDelivery(nextAttempt(delivery, attempt, deps.now()));
+          deps.post({ type: 'webhook', job_id: delivery.job_id });
+        }
+        const nextDue = Math.min(
+          ...pending.map((d) => d.next_at ?? Infinity).filter((t) => t > now),
+          now + IDLE_POLL_MS,
+        );
+        await new Promise<void>((resolve) => {
+          poke = resolve;
+          setTimeout(resolve, Math.max(50, nextDue - deps.now()));
+        });
+      }
+    })
+    .catch(() => {});
+  return () => stop.abort();
+}
