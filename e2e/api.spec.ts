@@ -148,3 +148,37 @@ test('openapi.json documents all four dialects', async ({ page }) => {
     expect(paths.some((p) => p.startsWith(path))).toBe(true);
   }
 });
+
+test('past the per-minute limit 429 with Retry-After; past the monthly quota 402 with quota and used', async ({
+  page,
+}) => {
+  const key = await createKey(page, 'upres.ai (upres_…)');
+  await page.getByLabel('Requests per minute for upscale').fill('3');
+  await page.getByLabel('Requests per minute for upscale').press('Tab');
+  await page.getByLabel('Jobs per month for upscale').fill('1');
+  await page.getByLabel('Jobs per month for upscale').press('Tab');
+
+  // The window is a fixed UTC minute: start well inside one so it cannot reset mid-test.
+  const second = new Date().getUTCSeconds();
+  if (second > 45) await page.waitForTimeout((61 - second) * 1000);
+
+  const job = { image_url: 'https://example.com/a.jpg', scale: 2 };
+  const first = await call(page, 'POST', '/v1/jobs', { key, json: job });
+  expect(first.status).toBe(201);
+  expect(first.headers['x-ratelimit-limit']).toBe('3');
+  expect(first.headers['x-ratelimit-remaining']).toBe('2');
+
+  const overQuota = await call(page, 'POST', '/v1/jobs', { key, json: job });
+  expect(overQuota.status).toBe(402);
+  expect(overQuota.body).toEqual({ error: expect.any(String), quota: 1, used: 1 });
+
+  // The refused request was not counted: two more fit in this minute, then 429.
+  expect((await call(page, 'GET', '/v1/jobs', { key })).status).toBe(200);
+  const last = await call(page, 'GET', '/v1/jobs', { key });
+  expect(last.headers['x-ratelimit-remaining']).toBe('0');
+  const limited = await call(page, 'GET', '/v1/jobs', { key });
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+  expect(limited.body).toEqual({ error: expect.any(String) });
+});

@@ -48,6 +48,9 @@ async function runQueue(options: EngineHostOptions, stop: AbortSignal): Promise<
     while (!stop.aborted) {
       const job = await store.claimNext(owner, LEASE_MS, Date.now());
       if (!job) {
+        for (const expired of await store.expireDue(Date.now())) {
+          channel.post({ type: 'job', job: expired });
+        }
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, IDLE_POLL_MS);

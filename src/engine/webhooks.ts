@@ -1,4 +1,5 @@
 import { refundEntry } from '../api/credits.ts';
+import { type LimitsOverrides, outputExpiresAt, resolveLimits } from '../api/limits-config.ts';
 import { renderRestoration } from '../api/restorations.ts';
 import type { ApiContext } from '../api/types.ts';
 import { renderVideoJob } from '../api/video.ts';
@@ -28,8 +29,17 @@ export interface AfterJobDeps {
  * What an API job's end sets off: a refund on the ledger when it failed, and its webhook in the
  * persistent outbox (rendered and signed now, so every retry sends the same signed bytes).
  */
-export async function afterTerminal(job: Job, deps: AfterJobDeps): Promise<void> {
-  await deps.records.putLedger(refundEntry(job));
+export async function afterTerminal(ended: Job, deps: AfterJobDeps): Promise<void> {
+  await deps.records.putLedger(refundEntry(ended));
+  let job = ended;
+  if (job.status === 'completed' && job.dialect !== 'app') {
+    const limits = resolveLimits(await deps.records.setting<LimitsOverrides>('limits'));
+    const expiresAt = outputExpiresAt(
+      limits.retention[job.dialect],
+      job.completed_at ?? deps.now(),
+    );
+    job = (await deps.store.setExpiry(job.id, expiresAt)) ?? job;
+  }
   if (!job.callback_url || !job.api_key_id) return;
   if (job.dialect !== 'restorations' && job.dialect !== 'video') return;
   const key = (await deps.records.keys()).find((k) => k.id === job.api_key_id);

@@ -81,3 +81,33 @@ describe('JobStore', () => {
     expect(await store.getBlob(a.input.key)).toBeUndefined();
   });
 });
+
+describe('retention', () => {
+  it('expires completed jobs whose time is up, deleting only their output', async () => {
+    const a = await submitJob(
+      store,
+      { dialect: 'restorations', spec, input: input(), name: 'a.png' },
+      1000,
+    );
+    const b = await submitJob(
+      store,
+      { dialect: 'restorations', spec, input: input(), name: 'b.png' },
+      1000,
+    );
+    for (const job of [a, b]) {
+      await store.claimNext('h', 10_000, 2000);
+      const out = new Blob([new Uint8Array(5)], { type: 'image/png' });
+      const engine = { backend: 'wasm' as const, reason: 'test' };
+      await store.complete(job.id, 'h', out, { name: 'x.png', width: 1, height: 1 }, engine, 3000);
+    }
+    await store.setExpiry(a.id, 10_000);
+    await store.setExpiry(b.id, null);
+    expect(await store.expireDue(9_999)).toEqual([]);
+    const expired = await store.expireDue(10_000);
+    expect(expired.map((j) => j.id)).toEqual([a.id]);
+    expect(await store.get(a.id)).toMatchObject({ status: 'expired', output: null });
+    expect(await store.getBlob(`out:${a.id}`)).toBeUndefined();
+    expect(await store.getBlob(a.input.key)).toBeDefined();
+    expect(await store.get(b.id)).toMatchObject({ status: 'completed' });
+  });
+});

@@ -211,6 +211,37 @@ export class JobStore {
     return next;
   }
 
+  /** Sets when a finished job's output is deleted (Unix ms), or null to keep it. */
+  async setExpiry(id: string, expiresAt: number | null): Promise<Job | undefined> {
+    const tx = this.db.transaction('jobs', 'readwrite');
+    const job = await tx.store.get(id);
+    const next = job && { ...job, expires_at: expiresAt };
+    if (next) await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  /**
+   * Retention: completed jobs whose time is up become `expired` and their output is deleted.
+   * The record stays, so a client polling it learns why the output is gone.
+   */
+  async expireDue(now: number): Promise<Job[]> {
+    const tx = this.db.transaction(['jobs', 'blobs'], 'readwrite');
+    const jobs = tx.objectStore('jobs');
+    const expired: Job[] = [];
+    let cursor = await jobs.index('by_status').openCursor('completed');
+    for (; cursor; cursor = await cursor.continue()) {
+      const job = cursor.value;
+      if (job.expires_at === null || job.expires_at > now) continue;
+      if (job.output) await tx.objectStore('blobs').delete(job.output.key);
+      const next = transition(job, 'expired', { output: null }, now);
+      await cursor.update(next);
+      expired.push(next);
+    }
+    await tx.done;
+    return expired;
+  }
+
   /** Deletes a job that is not running, with its input and output. Returns false if running. */
   async delete(id: string): Promise<boolean> {
     const tx = this.db.transaction(['jobs', 'blobs'], 'readwrite');

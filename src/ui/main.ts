@@ -5,6 +5,7 @@ import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import { ApiRecords } from '../jobs/api-records.ts';
 import { JobStore } from '../jobs/store.ts';
 import { apiKeysView } from './api-keys.svelte.ts';
+import { limitsView } from './limits.svelte.ts';
 import App from './App.svelte';
 import './app.css';
 import { jobsView } from './jobs.svelte.ts';
@@ -15,6 +16,7 @@ const store = await JobStore.open();
 const records = new ApiRecords(store.db);
 await jobsView.connect(store, records);
 await apiKeysView.connect(records);
+await limitsView.connect(records);
 const channel = openJobChannel();
 const after = {
   store,

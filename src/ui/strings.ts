@@ -32,6 +32,19 @@ export const strings = {
   offline: 'You are offline: everything still works.',
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  limits: {
+    heading: 'Rate limits, quotas and retention',
+    help: 'The limits each API applies per key, as the hosted services document them. Empty means none (quota) or forever (retention).',
+    service: 'Service',
+    perMinute: 'Requests per minute',
+    quota: 'Jobs per month',
+    retention: 'Keep outputs (days)',
+    none: 'no quota',
+    forever: 'forever',
+    perMinuteOf: (dialect: string) => `Requests per minute for ${dialect}`,
+    quotaOf: (dialect: string) => `Jobs per month for ${dialect}`,
+    retentionOf: (dialect: string) => `Days to keep outputs for ${dialect}`,
+  },
   webhook: (state: string, attempts: number) =>
     `Webhook ${state === 'pending' ? 'waiting to be sent' : state}, ${attempts} attempt${attempts === 1 ? '' : 's'}`,
   credits: (charged: number, refunded: number) =>
