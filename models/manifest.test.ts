@@ -54,34 +54,79 @@ describe.each(manifest.models.map((model) => [model.id, model] as const))('%s', 
   it('has a tile context wide enough that tiled output matches a whole-image run', async () => {
     const [variant] = model.variants;
     if (!variant) throw new Error(`${model.id} has no variants`);
+    const check = tilingCheck(model);
     const session = await ort.InferenceSession.create(
       await readFile(path.join(PUBLIC_DIR, variant.file)),
     );
     try {
-      // The smallest allowed tile on a 96 px image gives the most seams per pixel.
-      const maxDiff = await maxTiledVsWholeDifference(session, model, 96, model.tile.min);
-      expect(maxDiff).toBeLessThanOrEqual(1.0);
+      const maxDiff = await maxTiledVsWholeDifference(session, model, check);
+      expect(maxDiff).toBeLessThanOrEqual(check.maxLevels);
     } finally {
       await session.release();
     }
   });
 });
 
-/** Runs the model on size×size whole and as tiles with model.tile.context of margin. */
+interface TilingCheck {
+  /** The test image, in input pixels. */
+  height: number;
+  width: number;
+  /** Tile core size; each tile also gets model.tile.context of margin. */
+  tile: number;
+  /** The largest tiled-vs-whole difference allowed, in 8-bit levels. */
+  maxLevels: number;
+}
+
+/**
+ * By default the smallest allowed tile on a 96 px image (the most seams per pixel), within one
+ * 8-bit level. The exceptions, matched on the model id:
+ */
+const TILING_EXCEPTIONS: readonly [RegExp, Partial<TilingCheck>][] = [
+  // 64 px still leaves every tile a seam with 16 px of context, in half the time.
+  [/^(esrgan-medium-x[38]|realesr-animevideov3-)/, { height: 64, width: 64 }],
+  // Most ncnn models' smallest tiles (96-112 px) would leave no seam in these small test images:
+  // cut 32 px cores instead.
+  [/^(realesr|realcugan|waifu2x)/, { tile: 32 }],
+  // RRDB is 10× slower per pixel than the others: a 16-row strip keeps this to a few seconds and
+  // still has two seams between columns.
+  [/^realesrgan-x4plus-anime$/, { height: 16, width: 96 }],
+  // Squeeze-excitation blocks scale every channel by a function of its average over the whole
+  // tile, so a tile never matches a whole-image run however wide its context; Real-CUGAN's own
+  // ncnn tool tiles the same way unless its 'syncgap' pass shares the averages between tiles.
+  // The bounds are ~1.3× what the shipped contexts give on this strip of the noisy image (worst
+  // of the family: Real-CUGAN denoise3 40 levels, CUnet noise1 13), where the 32 px cores make
+  // the averages far less stable than the app's 192 px ones.
+  [/^realcugan-/, { height: 24, width: 96, maxLevels: 55 }],
+  [/^waifu2x-cunet-/, { height: 24, width: 96, maxLevels: 17 }],
+];
+
+function tilingCheck(model: ModelEntry): TilingCheck {
+  let check: TilingCheck = { height: 96, width: 96, tile: model.tile.min, maxLevels: 1 };
+  for (const [pattern, change] of TILING_EXCEPTIONS) {
+    if (pattern.test(model.id)) check = { ...check, ...change };
+  }
+  return check;
+}
+
+/**
+ * Runs the model on the test image whole and as tiles with model.tile.context of margin, and
+ * returns the largest difference between the two, in 8-bit levels of the output range.
+ */
 async function maxTiledVsWholeDifference(
   session: ort.InferenceSession,
   model: ModelEntry,
-  size: number,
-  tileSize: number,
+  check: TilingCheck,
 ): Promise<number> {
-  const image = testImageNchw(size);
+  const { height: imageHeight, width: imageWidth, tile: tileSize } = check;
+  const [lo, hi] = model.input.range;
+  const image = testImageNchw(imageHeight, imageWidth).map((v) => lo + (v / 255) * (hi - lo));
   const run = async (y0: number, y1: number, x0: number, x1: number) => {
     const height = y1 - y0;
     const width = x1 - x0;
     const crop = new Float32Array(3 * height * width);
     for (let c = 0; c < 3; c++) {
       for (let y = 0; y < height; y++) {
-        const from = (c * size + y + y0) * size + x0;
+        const from = (c * imageHeight + y + y0) * imageWidth + x0;
         crop.set(image.subarray(from, from + width), (c * height + y) * width);
       }
     }
@@ -92,48 +137,54 @@ async function maxTiledVsWholeDifference(
   };
 
   const { scale, tile } = model;
-  const outSize = size * scale;
-  const whole = await run(0, size, 0, size);
+  const [outLo, outHi] = model.output.range;
+  const toLevels = 255 / (outHi - outLo);
+  const outWidth = imageWidth * scale;
+  const whole = await run(0, imageHeight, 0, imageWidth);
   let maxDiff = 0;
-  for (let tileY = 0; tileY < size; tileY += tileSize) {
-    for (let tileX = 0; tileX < size; tileX += tileSize) {
-      // Context is clamped at the image edge, where the model's own zero padding takes over.
+  for (let tileY = 0; tileY < imageHeight; tileY += tileSize) {
+    for (let tileX = 0; tileX < imageWidth; tileX += tileSize) {
+      // Context is clamped at the image edge, where the model's own padding takes over.
       const y0 = Math.max(0, tileY - tile.context);
-      const y1 = Math.min(size, tileY + tileSize + tile.context);
+      const y1 = Math.min(imageHeight, tileY + tileSize + tile.context);
       const x0 = Math.max(0, tileX - tile.context);
-      const x1 = Math.min(size, tileX + tileSize + tile.context);
+      const x1 = Math.min(imageWidth, tileX + tileSize + tile.context);
       const tiled = await run(y0, y1, x0, x1);
       const tiledWidth = (x1 - x0) * scale;
       const tiledHeight = (y1 - y0) * scale;
-      const yEnd = Math.min(size, tileY + tileSize) * scale;
-      const xEnd = Math.min(size, tileX + tileSize) * scale;
+      const yEnd = Math.min(imageHeight, tileY + tileSize) * scale;
+      const xEnd = Math.min(imageWidth, tileX + tileSize) * scale;
       for (let c = 0; c < 3; c++) {
         for (let y = tileY * scale; y < yEnd; y++) {
           for (let x = tileX * scale; x < xEnd; x++) {
             const tiledValue =
               tiled[(c * tiledHeight + y - y0 * scale) * tiledWidth + x - x0 * scale];
-            const wholeValue = whole[(c * outSize + y) * outSize + x];
-            maxDiff = Math.max(maxDiff, Math.abs((tiledValue as number) - (wholeValue as number)));
+            const wholeValue = whole[(c * imageHeight * scale + y) * outWidth + x];
+            const diff = Math.abs((tiledValue as number) - (wholeValue as number)) * toLevels;
+            maxDiff = Math.max(maxDiff, diff);
           }
         }
       }
     }
   }
-  console.log(`${model.id}: tiled (${tileSize} px + ${tile.context} context) vs whole ${maxDiff}`);
+  console.log(
+    `${model.id}: tiled (${tileSize} px + ${tile.context} context) vs whole on ` +
+      `${imageHeight}×${imageWidth}: ${maxDiff} levels`,
+  );
   return maxDiff;
 }
 
 /** Smooth structure plus deterministic noise, 0..255, NCHW. */
-function testImageNchw(size: number): Float32Array {
-  const image = new Float32Array(3 * size * size);
+function testImageNchw(height: number, width: number): Float32Array {
+  const image = new Float32Array(3 * height * width);
   let state = 99;
   for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
         state = (state * 1103515245 + 12345) % 2147483648;
         const noise = 60 * (state / 2147483648 - 0.5);
         const smooth = 128 + 80 * Math.sin((x + 7 * c) / 6) * Math.cos(y / 9);
-        image[(c * size + y) * size + x] = Math.min(255, Math.max(0, smooth + noise));
+        image[(c * height + y) * width + x] = Math.min(255, Math.max(0, smooth + noise));
       }
     }
   }

@@ -19,10 +19,16 @@ export interface ModelEntry {
   input: { name: string; layout: 'NCHW'; channels: 3; range: [number, number] };
   output: { name: string; layout: 'NCHW'; channels: 3; range: [number, number] };
   tile: { size: number; context: number; min: number; max: number }; // input pixels; context = margin of extra pixels each side that gets cropped off
+  /** The first float32-compute variant is the one a backend without shader-f16 loads. */
   variants: ModelVariant[];
-  /** sha256 covers model.json followed by its weight shards in weightsManifest order. */
+  /**
+   * sha256 covers the source files in order: model.json then its weight shards in
+   * weightsManifest order (TF.js), or the .param then the .bin (ncnn; `path` is the .param).
+   */
   source: { package: string; version: string; path: string; sha256: string };
   license: string; // 'MIT'
+  /** For 'denoise' models: the strength they were trained for, 0 (lightest) to 3. */
+  noiseLevel?: number;
 }
 
 export interface Manifest {

@@ -12,6 +12,7 @@ export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET_VERSION = 17;
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
 const AttributeType = onnx.AttributeProto.AttributeType;
 
 /** A tensor dimension: a fixed size, or a symbolic name such as 'batch' or 'height'. */
@@ -30,6 +31,24 @@ export function floatTensor(name: string, dims: readonly number[], data: Float32
     dataType: FLOAT,
     rawData: littleEndianBytes(data),
   });
+}
+
+/** An int64 tensor, the type ONNX wants for shapes, pads, axes and sizes. */
+export function int64Tensor(name: string, dims: readonly number[], data: readonly number[]) {
+  const expected = dims.reduce((product, dim) => product * dim, 1);
+  if (data.length !== expected) {
+    throw new Error(
+      `Tensor '${name}' has ${data.length} values but dims [${dims}] need ${expected}`,
+    );
+  }
+  const bytes = new Uint8Array(data.length * 8);
+  const view = new DataView(bytes.buffer);
+  data.forEach((value, i) => {
+    if (!Number.isSafeInteger(value))
+      throw new Error(`Tensor '${name}' holds non-integer ${value}`);
+    view.setBigInt64(i * 8, BigInt(value), true);
+  });
+  return onnx.TensorProto.create({ name, dims: [...dims], dataType: INT64, rawData: bytes });
 }
 
 // raw_data is little-endian by the ONNX spec whatever the host is, so go through a DataView
