@@ -1,6 +1,9 @@
 import { defineConfig, type LaunchOptions } from '@playwright/test';
 
-const port = 4173;
+// Several engineers may run the suite at once on one machine: each can pick its own port and
+// build folder (KINTSUGI_PORT=4180 KINTSUGI_DIST=dist-mine); CI uses the defaults.
+const port = Number(process.env.KINTSUGI_PORT ?? 4173);
+const outDir = process.env.KINTSUGI_DIST ?? 'dist';
 
 // Debian's Chromium, not a Playwright download: browsers cannot be fetched where this runs.
 // scripts/ensure-chromium.sh (run by `npm run test:e2e`) installs it on a fresh machine.
@@ -38,7 +41,7 @@ export default defineConfig({
   reporter: 'list',
   webServer: {
     // `npm run test:e2e` builds before Playwright starts; this only serves dist/.
-    command: `npx vite preview --port ${port} --host 127.0.0.1 --strictPort`,
+    command: `npx vite preview --port ${port} --host 127.0.0.1 --strictPort --outDir ${outDir}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
   },

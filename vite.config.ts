@@ -33,7 +33,7 @@ export default defineConfig({
         // demand, when the user makes them available offline.
         globPatterns: [
           '**/*.{html,js,css,svg,webmanifest,wasm,mjs}',
-          'models/esrgan-medium-x{2,4}.fp32.onnx',
+          'models/esrgan-medium-x{2,4}.fp16w.onnx',
         ],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         // A classic (non-module) worker registers in every browser that has service workers.
@@ -43,7 +43,20 @@ export default defineConfig({
   ],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1024,
+    rolldownOptions: {
+      // The app, and /engine.js: the include that lets any page of the origin host the engine.
+      input: { index: 'index.html', engine: 'src/engine/standalone.ts' },
+      // Pages include /engine.js by that name, so it alone is unhashed. What it imports stays in
+      // hashed chunks under assets/ (shared with the app), so a new build is still picked up.
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === 'engine' ? 'engine.js' : 'assets/[name]-[hash].js',
+      },
+    },
+  },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, host: '127.0.0.1', port: 4173, strictPort: true },
 });

@@ -23,7 +23,7 @@ test('runs the ×2 model on WebGPU when asked, with the same pixels as WASM', as
     ['webgpu', 'WebGPU'],
     ['wasm', 'WASM'],
   ] as const) {
-    await page.getByLabel('Backend').selectOption(backend);
+    await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption(backend);
     await addPhotos(page, [fixture('photo-small-32.png')]);
     const row = jobRow(page, 'photo-small-32.png').first();
     await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 110_000 });

@@ -16,7 +16,7 @@ export function jobRow(page: Page, name: string): Locator {
 }
 
 export async function chooseOperation(page: Page, label: string): Promise<void> {
-  await page.getByLabel('Operation').selectOption({ label });
+  await page.getByRole('combobox', { name: 'Operation', exact: true }).selectOption({ label });
 }
 
 export async function addPhotos(

@@ -103,6 +103,8 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
 
   let engine: EngineRecord | null = null;
   let lastWrite = 0;
+  // What the job shows now: an engine report must not move the bar back.
+  let shown: { progress: number; eta: number | null } = { progress: 0, eta: null };
   const publish = (next: Job) => post({ type: 'job', job: next });
   try {
     let input = await store.getBlob(job.input.key);
@@ -125,16 +127,16 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
         engine: (record) => {
           engine = record;
           void store
-            .reportProgress(job.id, owner, index / steps.length, null, record, Date.now())
+            .reportProgress(job.id, owner, shown.progress, shown.eta, record, Date.now())
             .then(publish, () => {});
         },
         progress: (fraction, eta) => {
           const now = Date.now();
           if (now - lastWrite < PROGRESS_WRITE_MS && fraction < 1) return;
           lastWrite = now;
-          const overall = (index + fraction) / steps.length;
+          shown = { progress: Math.min((index + fraction) / steps.length, 0.999), eta };
           void store
-            .reportProgress(job.id, owner, Math.min(overall, 0.999), eta, engine, now)
+            .reportProgress(job.id, owner, shown.progress, eta, engine, now)
             .then(publish, () => {});
         },
       });

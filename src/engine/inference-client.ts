@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EngineRecord } from '../jobs/job.ts';
-import type { InferenceApi, UpscaleRequest, UpscaleResult } from '../../workers/inference.ts';
+import type { InferenceApi, RunRequest, RunResult } from '../../workers/inference.ts';
 
 /** How long a cancel may take to be honoured between tiles before the worker is terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -35,12 +35,12 @@ export class InferenceClient {
     this.api = null;
   }
 
-  async upscale(
-    request: Omit<UpscaleRequest, 'runId'>,
+  async run(
+    request: Omit<RunRequest, 'runId'>,
     signal: AbortSignal,
-    onProgress: (done: number, total: number, eta: number | null) => void,
+    onProgress: (fraction: number, eta: number | null) => void,
     onEngine: (engine: EngineRecord) => void,
-  ): Promise<UpscaleResult> {
+  ): Promise<RunResult> {
     signal.throwIfAborted();
     clearTimeout(this.idleTimer);
     const api = this.connect();
@@ -59,11 +59,7 @@ export class InferenceClient {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       return await Promise.race([
-        api.upscale(
-          { ...request, runId },
-          Comlink.proxy((p) => onProgress(p.done, p.total, p.etaSeconds)),
-          Comlink.proxy(onEngine),
-        ),
+        api.run({ ...request, runId }, Comlink.proxy(onProgress), Comlink.proxy(onEngine)),
         killed,
       ]);
     } catch (error) {

@@ -39,6 +39,8 @@ export interface EngineRecord {
   reason: string;
   model?: string;
   variant?: string;
+  /** The classical algorithm that ran where no model was used (e.g. 'opencv inpaint (Telea)'). */
+  method?: string;
   threads?: number;
   tiles?: number;
 }

@@ -1,5 +1,5 @@
 import type { OperationModule } from '../../operation.ts';
+import { runInWorker } from '../run-in-worker.ts';
 import { meta } from './meta.ts';
-import { run } from './run.ts';
 
-export const enhance: OperationModule = { meta, run };
+export const enhance: OperationModule = { meta, run: runInWorker(meta.name) };
