@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
+import { loadModel } from '../src/engine/model-store.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
 import {
@@ -74,24 +75,6 @@ export class ModelRuntime {
     };
   }
 
-  private async fetchVerified(variant: ModelVariant): Promise<Uint8Array> {
-    const response = await fetch(new URL(`/${variant.file}`, self.location.origin));
-    if (!response.ok) {
-      throw new Error(
-        `The model file ${variant.file} could not be loaded (HTTP ${response.status})`,
-      );
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-    if (hex !== variant.sha256) {
-      throw new Error(
-        `The model file ${variant.file} is damaged (sha256 mismatch); it was not run`,
-      );
-    }
-    return bytes;
-  }
-
   /** A session on the chosen backend; if WebGPU cannot start it, WASM does, and says why. */
   async session(variant: ModelVariant): Promise<ort.InferenceSession> {
     const choice = this.choice ?? (await this.backend('auto'));
@@ -112,7 +95,7 @@ export class ModelRuntime {
     const key = `${variant.file}|${backend}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = this.fetchVerified(variant).then((bytes) =>
+      session = loadModel(variant).then((bytes) =>
         ort.InferenceSession.create(bytes, {
           executionProviders: [backend],
           graphOptimizationLevel: 'all',

@@ -32,6 +32,23 @@ export const strings = {
   offline: 'You are offline: everything still works.',
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  models: {
+    heading: 'Models',
+    model: 'Model',
+    operations: 'Used by',
+    size: 'Download',
+    license: 'License',
+    offline: 'Offline',
+    builtin: 'built in (always offline)',
+    kept: 'available offline',
+    keep: 'Make available offline',
+    keepNamed: (label: string) => `Make ${label} available offline`,
+    remove: 'Delete',
+    removeNamed: (label: string) => `Delete ${label} from this device`,
+    downloading: (label: string) => `Downloading ${label}`,
+    storage: (used: string, quota: string, persisted: boolean) =>
+      `This app uses ${used} of the ${quota} the browser allows it${persisted ? ', kept even under storage pressure' : ''}.`,
+  },
   limits: {
     heading: 'Rate limits, quotas and retention',
     help: 'The limits each API applies per key, as the hosted services document them. Empty means none (quota) or forever (retention).',
