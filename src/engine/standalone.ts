@@ -13,12 +13,10 @@
  * It reads its own <script> tag for data-backend: the one DOM read outside src/ui/, because an
  * include has no other way to be configured.
  */
-import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import { ApiRecords } from '../jobs/api-records.ts';
 import { JobStore } from '../jobs/store.ts';
-import { startEngineHost } from './host.ts';
 import type { BackendPreference } from './operation.ts';
-import { afterTerminal, startWebhookDelivery } from './webhooks.ts';
+import { startEngine } from './start.ts';
 
 export interface KintsugiEngine {
   /**
@@ -85,24 +83,7 @@ async function start(backend: BackendPreference): Promise<void> {
   worker.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = await JobStore.open();
   const records = new ApiRecords(store.db);
-  const channel = openJobChannel();
-  const after = {
-    store,
-    records,
-    origin: location.origin,
-    now: () => Date.now(),
-    post: (event: JobEvent) => channel.post(event),
-  };
-  startEngineHost({
-    store,
-    backend: () => backend,
-    afterTerminal: (job) => afterTerminal(job, after),
-  });
-  startWebhookDelivery(after, (listener) =>
-    openJobChannel((event) => {
-      if (event.type === 'webhook') listener();
-    }),
-  );
+  startEngine({ store, records, backend: () => backend });
   await worker;
 }
 

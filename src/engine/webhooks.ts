@@ -13,7 +13,7 @@ import {
 } from '../api/webhooks.ts';
 import { ApiBackend } from '../jobs/api-backend.ts';
 import type { ApiRecords } from '../jobs/api-records.ts';
-import type { JobEvent } from '../jobs/broadcast.ts';
+import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import type { Job } from '../jobs/job.ts';
 import type { JobStore } from '../jobs/store.ts';
 
@@ -105,12 +105,16 @@ const IDLE_POLL_MS = 5_000;
  * Delivers due webhooks from the outbox, in whichever window holds the lock: deliveries survive
  * a closed tab, and go out when the app is next open.
  */
-export function startWebhookDelivery(deps: AfterJobDeps, wake: (listener: () => void) => void) {
+export function startWebhookDelivery(deps: AfterJobDeps): () => void {
   const stop = new AbortController();
+  let poke: () => void = () => {};
+  // A new delivery in the outbox (from any window) wakes the loop at once.
+  const events = openJobChannel((event) => {
+    if (event.type === 'webhook') poke();
+  });
+  stop.signal.addEventListener('abort', () => events.close());
   void navigator.locks
     .request(WEBHOOK_LOCK, { signal: stop.signal }, async () => {
-      let poke: () => void = () => {};
-      wake(() => poke());
       while (!stop.signal.aborted) {
         const pending = (await deps.records.deliveries()).filter((d) => d.state === 'pending');
         const now = deps.now();

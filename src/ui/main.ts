@@ -1,7 +1,5 @@
 import { mount } from 'svelte';
-import { startEngineHost } from '../engine/host.ts';
-import { afterTerminal, startWebhookDelivery } from '../engine/webhooks.ts';
-import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
+import { startEngine } from '../engine/start.ts';
 import { ApiRecords } from '../jobs/api-records.ts';
 import { JobStore } from '../jobs/store.ts';
 import { apiKeysView } from './api-keys.svelte.ts';
@@ -17,24 +15,7 @@ const records = new ApiRecords(store.db);
 await jobsView.connect(store, records);
 await apiKeysView.connect(records);
 await limitsView.connect(records);
-const channel = openJobChannel();
-const after = {
-  store,
-  records,
-  origin: location.origin,
-  now: () => Date.now(),
-  post: (event: JobEvent) => channel.post(event),
-};
-startEngineHost({
-  store,
-  backend: () => settings.backend,
-  afterTerminal: (job) => afterTerminal(job, after),
-});
-startWebhookDelivery(after, (listener) =>
-  openJobChannel((event) => {
-    if (event.type === 'webhook') listener();
-  }),
-);
+startEngine({ store, records, backend: () => settings.backend });
 registerServiceWorker();
 
 mount(App, { target: document.getElementById('app')! });
