@@ -6,6 +6,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'workers/**/*.test.ts',
       'models/**/*.test.ts',
+      'scripts/**/*.test.ts',
       'e2e/support/**/*.test.ts',
     ],
     environment: 'node',
