@@ -32,6 +32,9 @@ export const strings = {
   offline: 'You are offline: everything still works.',
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  params: {
+    badJson: (label: string) => `${label} must be JSON, e.g. {"pixels": [0, 0, 100, 100]}`,
+  },
   models: {
     heading: 'Models',
     model: 'Model',
