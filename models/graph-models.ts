@@ -11,6 +11,8 @@ export interface GraphOutputSpec {
   node: string;
   /** ONNX output name. */
   name: string;
+  /** Its fixed shape; rank-4 outputs NCHW, as the converted graph gives them. */
+  dims: readonly number[];
   /** 'probability': already through a sigmoid, in 0..1. 'raw': logits and pixel coordinates. */
   kind: 'probability' | 'raw';
   meaning: string;
@@ -33,6 +35,20 @@ export interface GraphModelSpec {
 
 export const GRAPH_INPUT_NAME = 'input';
 
+// How close a converted graph must stay to the TF.js original (tfjs-graph-to-onnx.test.ts), and
+// its fp16w variant to its fp32 one (build.ts, which ships fp16w only within these).
+/** Logits and coordinates: max |error| over the output, relative to its largest |value|. */
+export const MAX_RAW_RELATIVE_ERROR = 1e-5;
+/** Probabilities (0..1), absolute: an eighth of one 8-bit level. */
+export const MAX_PROBABILITY_ERROR = 5e-4;
+
+/** The largest |difference| from `reference` (the expected values) an output may have. */
+export function allowedOutputError(kind: GraphOutputSpec['kind'], reference: Float32Array): number {
+  if (kind === 'probability') return MAX_PROBABILITY_ERROR;
+  const largest = reference.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+  return MAX_RAW_RELATIVE_ERROR * largest;
+}
+
 // BlazeFace heads: per anchor, one score logit and 16 regressors: box centre offset x, y and
 // size w, h, then six keypoints x, y (right eye, left eye, nose tip, mouth centre, right ear
 // tragion, left ear tragion), all in input pixels relative to the anchor.
@@ -41,17 +57,31 @@ const BLAZEFACE_ANCHORS = 'anchors in MediaPipe SSD order (16×16 grid ×2, then
 function blazefaceOutputs(grid: readonly [string, string, string, string]): GraphOutputSpec[] {
   const [fineScores, coarseScores, fineRegressors, coarseRegressors] = grid;
   return [
-    { node: fineScores, name: 'scores_fine', kind: 'raw', meaning: 'logits, 512 fine anchors' },
-    { node: coarseScores, name: 'scores_coarse', kind: 'raw', meaning: 'logits, 384 anchors' },
+    {
+      node: fineScores,
+      name: 'scores_fine',
+      dims: [1, 512, 1],
+      kind: 'raw',
+      meaning: 'logits, 512 fine anchors',
+    },
+    {
+      node: coarseScores,
+      name: 'scores_coarse',
+      dims: [1, 384, 1],
+      kind: 'raw',
+      meaning: 'logits, 384 anchors',
+    },
     {
       node: fineRegressors,
       name: 'regressors_fine',
+      dims: [1, 512, 16],
       kind: 'raw',
       meaning: 'box + 6 keypoints, 512 fine anchors',
     },
     {
       node: coarseRegressors,
       name: 'regressors_coarse',
+      dims: [1, 384, 16],
       kind: 'raw',
       meaning: 'box + 6 keypoints, 384 coarse anchors',
     },
@@ -72,6 +102,7 @@ export const GRAPH_MODELS: readonly GraphModelSpec[] = [
       {
         node: 'Identity',
         name: 'detections',
+        dims: [1, 896, 17],
         kind: 'raw',
         meaning: `[1, 896, 17]: score logit, then box + 6 keypoints; ${BLAZEFACE_ANCHORS}`,
       },
@@ -90,6 +121,7 @@ export const GRAPH_MODELS: readonly GraphModelSpec[] = [
       {
         node: 'Identity',
         name: 'detections',
+        dims: [1, 2304, 17],
         kind: 'raw',
         meaning: '[1, 2304, 17]: score logit, then box + 6 keypoints; 48×48 grid, 1 anchor each',
       },
@@ -108,12 +140,14 @@ export const GRAPH_MODELS: readonly GraphModelSpec[] = [
       {
         node: 'Identity_2',
         name: 'mesh',
+        dims: [1, 1404],
         kind: 'raw',
         meaning: '[1, 1404]: 468 × (x, y, z), x and y in input pixels',
       },
       {
         node: 'Identity_1',
         name: 'face_flag',
+        dims: [1, 1],
         kind: 'probability',
         meaning: '[1, 1]: probability that the crop holds a face',
       },
@@ -131,6 +165,7 @@ export const GRAPH_MODELS: readonly GraphModelSpec[] = [
       {
         node: 'activation_10',
         name: 'mask',
+        dims: [1, 1, 256, 256],
         kind: 'probability',
         meaning: '[1, 1, 256, 256]: person probability',
       },

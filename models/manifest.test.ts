@@ -1,6 +1,7 @@
-// Checks that models/manifest.json and the files under public/ agree, and that each model's
-// tile context is wide enough for seamless tiling. The files come from `npm run models`
-// (also run by postinstall), so a failure here usually means that has not run.
+// Checks that models/manifest.json and the files under public/ agree, that each model's tile
+// context is wide enough for seamless tiling, and that each analysis model's file has the inputs
+// and outputs its entry describes. The files come from `npm run models` (also run by
+// postinstall), so a failure here usually means that has not run.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from './hash.ts';
-import type { Manifest, ModelEntry } from './manifest.ts';
+import type { AnalysisModelEntry, Manifest, ModelEntry, ModelVariant } from './manifest.ts';
 
 const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PUBLIC_DIR = path.join(MODELS_DIR, '../public');
@@ -35,20 +36,35 @@ it('lists models sorted by id', () => {
   expect(ids).toEqual([...ids].sort());
 });
 
+it('lists analysis models sorted by id, each id once across both lists', () => {
+  expect(Array.isArray(manifest.analysis), `models/manifest.json has no analysis: ${HINT}`).toBe(
+    true,
+  );
+  const ids = manifest.analysis.map((model) => model.id);
+  expect(ids).toEqual([...ids].sort());
+  const all = [...manifest.models.map((model) => model.id), ...ids];
+  expect(new Set(all).size).toBe(all.length);
+});
+
+async function expectMatchesFile(variant: ModelVariant): Promise<void> {
+  const filePath = path.join(PUBLIC_DIR, variant.file);
+  expect(existsSync(filePath), `public/${variant.file} is missing: ${HINT}`).toBe(true);
+  const bytes = await readFile(filePath);
+  expect(bytes.byteLength, `public/${variant.file} has the wrong size: ${HINT}`).toBe(
+    variant.bytes,
+  );
+  expect(sha256Hex(bytes), `public/${variant.file} has the wrong sha256: ${HINT}`).toBe(
+    variant.sha256,
+  );
+}
+
+const variantCases = (variants: readonly ModelVariant[]) =>
+  variants.map((variant) => [variant.id, variant] as const);
+
 describe.each(manifest.models.map((model) => [model.id, model] as const))('%s', (_id, model) => {
-  it.each(model.variants.map((variant) => [variant.id, variant] as const))(
+  it.each(variantCases(model.variants))(
     'variant %s matches its file under public/',
-    async (_variantId, variant) => {
-      const filePath = path.join(PUBLIC_DIR, variant.file);
-      expect(existsSync(filePath), `public/${variant.file} is missing: ${HINT}`).toBe(true);
-      const bytes = await readFile(filePath);
-      expect(bytes.byteLength, `public/${variant.file} has the wrong size: ${HINT}`).toBe(
-        variant.bytes,
-      );
-      expect(sha256Hex(bytes), `public/${variant.file} has the wrong sha256: ${HINT}`).toBe(
-        variant.sha256,
-      );
-    },
+    async (_variantId, variant) => expectMatchesFile(variant),
   );
 
   it('has a tile context wide enough that tiled output matches a whole-image run', async () => {
@@ -66,6 +82,57 @@ describe.each(manifest.models.map((model) => [model.id, model] as const))('%s', 
     }
   });
 });
+
+// Analysis models are not run here (ISNet alone takes ~17 s): their outputs are tested against
+// their sources in tfjs-graph-to-onnx.test.ts and onnx-sources.test.ts. This checks that the
+// shipped files take and give what the manifest tells the app (loading ISNet takes ~1.5 s).
+describe.each((manifest.analysis ?? []).map((model) => [model.id, model] as const))(
+  'analysis %s',
+  (_id, model) => {
+    it('has a variant, the fp16w one first where there is one', () => {
+      expect(model.variants.length).toBeGreaterThan(0);
+      const fp16w = model.variants.findIndex((variant) => variant.id === 'fp16w');
+      expect(fp16w).toBeLessThanOrEqual(0);
+    });
+
+    it.each(variantCases(model.variants))(
+      'variant %s matches its file under public/ and its inputs and outputs',
+      async (_variantId, variant) => {
+        await expectMatchesFile(variant);
+        const session = await ort.InferenceSession.create(
+          await readFile(path.join(PUBLIC_DIR, variant.file)),
+        );
+        try {
+          expectInputsAndOutputs(session, model);
+        } finally {
+          await session.release();
+        }
+      },
+    );
+  },
+);
+
+/** Names, float32 and shapes; a named (runtime) size need only be symbolic in the file too. */
+function expectInputsAndOutputs(session: ort.InferenceSession, model: AnalysisModelEntry): void {
+  const expectTensor = (
+    metadata: ort.InferenceSession.ValueMetadata | undefined,
+    dims: readonly (number | string)[],
+  ) => {
+    if (!metadata?.isTensor) throw new Error(`${model.id}: not a tensor`);
+    expect(metadata.type).toBe('float32');
+    const shape = (dim: number | string) => (typeof dim === 'number' ? dim : 'symbolic');
+    expect(metadata.shape.map(shape), `${model.id} '${metadata.name}'`).toEqual(dims.map(shape));
+  };
+  expect(session.inputNames).toEqual([model.input.name]);
+  expect(model.input.dims[1]).toBe(3);
+  expectTensor(session.inputMetadata[0], model.input.dims);
+  for (const output of model.outputs) {
+    expectTensor(
+      session.outputMetadata.find((value) => value.name === output.name),
+      output.dims,
+    );
+  }
+}
 
 interface TilingCheck {
   /** The test image, in input pixels. */

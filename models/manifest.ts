@@ -31,7 +31,60 @@ export interface ModelEntry {
   noiseLevel?: number;
 }
 
+/** What an analysis model finds; the app picks its decoder by this. */
+export type AnalysisTask =
+  'face-detect' | 'face-landmarks' | 'person-segmentation' | 'text-detect' | 'matting';
+
+/** A tensor dimension: a fixed size, or a name for a size the model takes at runtime. */
+export type Dim = number | string;
+
+/**
+ * A model that reads a picture and gives something other than a picture back (boxes, landmarks,
+ * masks): no scale, no tiles, any number of outputs. Fed NCHW float32, RGB or BGR.
+ */
+export interface AnalysisModelEntry {
+  id: string; // 'face-detect-full'
+  label: string;
+  task: AnalysisTask;
+  input: {
+    name: string;
+    layout: 'NCHW';
+    dims: Dim[]; // [1, 3, 128, 128] or ['batch', 3, 'height', 'width']
+    /** A runtime height and width must be a multiple of this. */
+    sizeMultiple?: number;
+    channelOrder: 'RGB' | 'BGR';
+    /**
+     * Channel c of an 8-bit pixel p is fed as (p / 255 - mean[c]) / std[c], in channelOrder. A
+     * model trained on the range [low, high] has mean = -low / (high - low), std = 1 / (high - low).
+     */
+    mean: [number, number, number];
+    std: [number, number, number];
+  };
+  /**
+   * Only the outputs the app reads; a model may have more (ISNet), so ask the session for these
+   * by name. 'probability': already through a sigmoid, 0..1; 'raw': logits and coordinates.
+   */
+  outputs: { name: string; dims: Dim[]; kind: 'probability' | 'raw' }[];
+  /**
+   * The first float32-compute variant is the one a backend without shader-f16 loads. ISNet has
+   * none: its one file computes in float16 (the WASM backend runs it, slowly).
+   */
+  variants: ModelVariant[];
+  /**
+   * sha256 covers model.json then its weight shards (TF.js, converted here), or the ONNX file
+   * itself (shipped as is; `path` may name a resource inside the package, e.g. 'x.json#key').
+   */
+  source: ModelEntry['source'];
+  /** The weights' licence. */
+  license: string;
+  /** Where the weights' licence and the package's differ, both, and which says what. */
+  licenseNote?: string;
+}
+
 export interface Manifest {
   version: 1;
+  /** Image-to-image models (upscalers, denoisers), sorted by id. */
   models: ModelEntry[];
+  /** Face, segmentation, text and matting models, sorted by id. */
+  analysis: AnalysisModelEntry[];
 }

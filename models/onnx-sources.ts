@@ -1,6 +1,8 @@
 // The models that already ship as ONNX in npm packages: nothing to convert, only to find, check
-// and describe. Each function returns the model's bytes with how to feed it and how to read it;
-// every file is pinned by its sha256, so a package that changes under the same version is refused.
+// and describe. Each model has a describe function (how to feed it and read it, and the pinned
+// sha256 of its file: no package needed, so the build can tell it is up to date without one) and
+// a loader that adds the bytes. Every file is pinned by its sha256, so a package that changes
+// under the same version is refused.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,14 +28,19 @@ export interface OnnxOutputSpec {
   layout: 'NCHW';
   dims: readonly Dim[];
   range: readonly [number, number];
+  /** 'probability': through a sigmoid already, as graph-models.ts's outputs are described. */
+  kind: 'probability' | 'raw';
   meaning: string;
 }
 
-export interface OnnxSource {
-  bytes: Uint8Array;
+export interface OnnxSourceInfo {
   input: OnnxInputSpec;
   output: OnnxOutputSpec;
   source: { package: string; version: string; path: string; sha256: string; license: string };
+}
+
+export interface OnnxSource extends OnnxSourceInfo {
+  bytes: Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -48,11 +55,8 @@ const PP_OCR_DET_SHA256 = '30a86f5731181461d08021402766601e4302a9b9b9666be8aff40
  * PaddleOCR feeds OpenCV's BGR order with them. Height and width are free but must be multiples
  * of 32: the FPN adds maps downsampled 32× to upsampled ones, and other sizes fail to broadcast.
  */
-export async function ppOcrV4Detector(): Promise<OnnxSource> {
-  const pkg = PACKAGES.ocrModels;
-  const bytes = await readPinned(pkg, PP_OCR_DET_PATH, PP_OCR_DET_SHA256);
+export function describePpOcrV4Detector(): OnnxSourceInfo {
   return {
-    bytes,
     input: {
       name: 'x',
       layout: 'NCHW',
@@ -67,10 +71,16 @@ export async function ppOcrV4Detector(): Promise<OnnxSource> {
       layout: 'NCHW',
       dims: ['batch', 1, 'height', 'width'],
       range: [0, 1],
+      kind: 'probability',
       meaning: 'per-pixel text probability (DB shrunk text map; threshold ~0.3, then unclip boxes)',
     },
-    source: sourceOf(pkg, PP_OCR_DET_PATH, PP_OCR_DET_SHA256),
+    source: sourceOf(PACKAGES.ocrModels, PP_OCR_DET_PATH, PP_OCR_DET_SHA256),
   };
+}
+
+export async function ppOcrV4Detector(): Promise<OnnxSource> {
+  const bytes = await readPinned(PACKAGES.ocrModels, PP_OCR_DET_PATH, PP_OCR_DET_SHA256);
+  return { bytes, ...describePpOcrV4Detector() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,16 +110,9 @@ export const ISNET_SIZE = 1024;
  * take and give float32 (the fp16 one casts inside). The graph has eleven more outputs (side
  * outputs and features, some 64×512×512): ask the session for 'output' alone.
  */
-export async function isnetBackgroundRemoval(variant: IsnetVariant): Promise<OnnxSource> {
-  const pkg = PACKAGES.imglyBackgroundRemoval;
-  const { key, bytes: size, sha256 } = ISNET_VARIANTS[variant];
-  const packageDir = await fetchPackage(pkg);
-  const bytes = await reassembleImglyResource(path.join(packageDir, 'dist'), key);
-  if (bytes.byteLength !== size || sha256Hex(bytes) !== sha256) {
-    throw new Error(`${pkg.name}@${pkg.version} ${key} is not the pinned file; refusing it`);
-  }
+export function describeIsnet(variant: IsnetVariant): OnnxSourceInfo {
+  const { key, sha256 } = ISNET_VARIANTS[variant];
   return {
-    bytes,
     input: {
       name: 'input',
       layout: 'NCHW',
@@ -123,10 +126,22 @@ export async function isnetBackgroundRemoval(variant: IsnetVariant): Promise<Onn
       layout: 'NCHW',
       dims: [1, 1, ISNET_SIZE, ISNET_SIZE],
       range: [0, 1],
+      kind: 'probability',
       meaning: 'foreground alpha (sigmoid); resize back to the image and use as its alpha',
     },
-    source: sourceOf(pkg, `dist/resources.json#${key}`, sha256),
+    source: sourceOf(PACKAGES.imglyBackgroundRemoval, `dist/resources.json#${key}`, sha256),
   };
+}
+
+export async function isnetBackgroundRemoval(variant: IsnetVariant): Promise<OnnxSource> {
+  const pkg = PACKAGES.imglyBackgroundRemoval;
+  const { key, bytes: size, sha256 } = ISNET_VARIANTS[variant];
+  const packageDir = await fetchPackage(pkg);
+  const bytes = await reassembleImglyResource(path.join(packageDir, 'dist'), key);
+  if (bytes.byteLength !== size || sha256Hex(bytes) !== sha256) {
+    throw new Error(`${pkg.name}@${pkg.version} ${key} is not the pinned file; refusing it`);
+  }
+  return { bytes, ...describeIsnet(variant) };
 }
 
 interface ImglyChunk {

@@ -15,6 +15,8 @@ import {
   EXTRA_GRAPH_MODELS,
   GRAPH_INPUT_NAME,
   GRAPH_MODELS,
+  MAX_RAW_RELATIVE_ERROR,
+  allowedOutputError,
   graphConvertOptions,
   readTfjsGraphModel,
   type GraphModelSpec,
@@ -27,10 +29,6 @@ import { convertTfjsGraphModel, type TfjsGraphConvertOptions } from './tfjs-grap
 const REPO_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FLOWER_PNG = path.join(REPO_ROOT, 'e2e/fixtures/photo-original-128.png');
 
-/** Logits and coordinates: max |error| over the output, relative to its largest |value|. */
-const MAX_RAW_RELATIVE_ERROR = 1e-5;
-/** Probabilities (0..1), absolute: an eighth of one 8-bit level. */
-const MAX_PROBABILITY_ERROR = 5e-4;
 /** Detection threshold the app uses; a face-free image must score under it everywhere. */
 const FACE_SCORE_THRESHOLD = 0.5;
 
@@ -233,6 +231,7 @@ describe.each([...GRAPH_MODELS, ...EXTRA_GRAPH_MODELS])('$id', (spec) => {
       const got = actual.get(output.name);
       if (!want || !got) throw new Error(`missing output ${output.name}`);
       expect(got.shape).toEqual(want.shape);
+      expect(got.shape).toEqual(output.dims);
       const error = maxAbsError(want.data, got.data);
       const scale = maxAbs(want.data);
       console.log(
@@ -240,11 +239,7 @@ describe.each([...GRAPH_MODELS, ...EXTRA_GRAPH_MODELS])('$id', (spec) => {
           `max |value| ${scale.toPrecision(4)}, relative ${(error / scale).toExponential(2)} ` +
           `(${bytes.byteLength} ONNX bytes)`,
       );
-      if (output.kind === 'probability') {
-        expect(error).toBeLessThanOrEqual(MAX_PROBABILITY_ERROR);
-      } else {
-        expect(error).toBeLessThanOrEqual(MAX_RAW_RELATIVE_ERROR * scale);
-      }
+      expect(error).toBeLessThanOrEqual(allowedOutputError(output.kind, want.data));
     }
   });
 
