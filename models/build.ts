@@ -265,6 +265,7 @@ const FP16_CHECK_IMAGE = path.join(REPO_ROOT, 'e2e/fixtures/photo-small-32.png')
 const CONVERTER_FILES = [
   'models/onnx.ts',
   'models/keras-to-onnx.ts',
+  'models/layer-helpers.ts',
   'models/ncnn.ts',
   'models/ncnn-to-onnx.ts',
   'models/quantize.ts',

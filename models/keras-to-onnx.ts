@@ -9,6 +9,7 @@
 
 import type { onnx } from 'onnx-proto';
 import { attribute, encodeModel, floatTensor, floatValueInfo, node, type Dim } from './onnx.ts';
+import { firstOnlyInput, namesOf, sameChannels } from './layer-helpers.ts';
 
 export interface ConvertOptions {
   inputName: string;
@@ -100,7 +101,7 @@ const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
 const INPUT_LAYER = 'InputLayer';
 
 function convertConv2D(ctx: LayerContext): number {
-  const input = singleInput(ctx);
+  const input = firstOnlyInput(ctx);
   expectChannelsLast(ctx);
   const filters = configNumber(ctx, 'filters');
   const [kernelH, kernelW] = configPair(ctx, 'kernel_size');
@@ -158,7 +159,7 @@ function convertConv2D(ctx: LayerContext): number {
 }
 
 function convertActivation(ctx: LayerContext): number {
-  const input = singleInput(ctx);
+  const input = firstOnlyInput(ctx);
   const activation = activationOpType(ctx, configString(ctx, 'activation'));
   ctx.addNode(activation ?? 'Identity', [input.name], ctx.output);
   return input.channels;
@@ -203,7 +204,7 @@ function convertAdd(ctx: LayerContext): number {
 }
 
 function convertUpSampling2D(ctx: LayerContext): number {
-  const input = singleInput(ctx);
+  const input = firstOnlyInput(ctx);
   expectChannelsLast(ctx);
   const [scaleH, scaleW] = configPair(ctx, 'size');
   const interpolation = configString(ctx, 'interpolation', 'nearest');
@@ -229,24 +230,6 @@ function activationOpType(ctx: LayerContext, name: string): string | null {
     );
   }
   return ACTIVATIONS[name] ?? null;
-}
-
-function singleInput(ctx: LayerContext): TensorRef {
-  const [input] = ctx.inputs;
-  if (ctx.inputs.length !== 1 || !input) throw ctx.fail(`needs 1 input, got ${ctx.inputs.length}`);
-  return input;
-}
-
-function sameChannels(ctx: LayerContext): number {
-  const channels = ctx.inputs[0]?.channels ?? 0;
-  if (ctx.inputs.some((input) => input.channels !== channels)) {
-    throw ctx.fail(`inputs have different channel counts ${ctx.inputs.map((i) => i.channels)}`);
-  }
-  return channels;
-}
-
-function namesOf(inputs: readonly TensorRef[]): string[] {
-  return inputs.map((input) => input.name);
 }
 
 function expectChannelsLast(ctx: LayerContext): void {

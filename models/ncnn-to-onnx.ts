@@ -24,6 +24,7 @@ import {
   parseNcnnParam,
 } from './ncnn.ts';
 import { attribute, encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from './onnx.ts';
+import { firstOnlyInput, namesOf, sameChannels } from './layer-helpers.ts';
 
 /** Border handling of the padding an ncnn front end adds around the image. */
 export interface NcnnFrontEnd {
@@ -693,8 +694,7 @@ function convertPooling(ctx: LayerContext): TensorRef[] {
 // Converter helpers.
 
 function singleInput(ctx: LayerContext): TensorRef {
-  const [input] = ctx.inputs;
-  if (ctx.inputs.length !== 1 || !input) throw ctx.fail(`needs 1 input, got ${ctx.inputs.length}`);
+  const input = firstOnlyInput(ctx);
   if (ctx.outputs.length !== 1 && ctx.layer.type !== 'Split') {
     throw ctx.fail(`needs 1 output, got ${ctx.outputs.length}`);
   }
@@ -705,18 +705,6 @@ function singleImageInput(ctx: LayerContext): TensorRef {
   const input = singleInput(ctx);
   if (input.kind !== 'image') throw ctx.fail('needs an image (c, h, w) input, not a vector');
   return input;
-}
-
-function sameChannels(ctx: LayerContext): number {
-  const channels = ctx.inputs[0]?.channels ?? 0;
-  if (ctx.inputs.some((input) => input.channels !== channels)) {
-    throw ctx.fail(`inputs have different channel counts ${ctx.inputs.map((i) => i.channels)}`);
-  }
-  return channels;
-}
-
-function namesOf(inputs: readonly TensorRef[]): string[] {
-  return inputs.map((input) => input.name);
 }
 
 function requireWeight(ctx: LayerContext, role: string, count: number): NcnnWeight {
