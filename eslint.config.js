@@ -8,6 +8,7 @@ export default ts.config(
     ignores: [
       'dist/',
       'dist-*/',
+      'bench/tmp/',
       'node_modules/',
       'public/models/',
       'models/.cache/',

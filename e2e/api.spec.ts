@@ -94,7 +94,7 @@ test('operations dialect: the seed example (upload, create, poll until completed
 
   const bad = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
-    json: { input_key: storageKey, operations: [{ type: 'enhance', params: { scale: 5 } }] },
+    json: { input_key: storageKey, operations: [{ type: 'enhance', params: { scale: 9 } }] },
   });
   expect(bad.status).toBe(400);
   expect(JSON.stringify(bad.body)).toContain('scale');

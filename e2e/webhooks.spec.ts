@@ -30,7 +30,7 @@ async function startReceiver(failuresFirst: number) {
   return { url: `http://127.0.0.1:${port}/hook`, received, close: () => server.close() };
 }
 
-test('restorations: idempotent create, signed webhook retried until delivered, refund, delete', async ({
+test('restorations: idempotent create, signed webhook retried until delivered, refund of a failed one, delete', async ({
   page,
 }) => {
   const receiver = await startReceiver(1);
@@ -65,11 +65,10 @@ test('restorations: idempotent create, signed webhook retried until delivered, r
     const list = await call(page, 'GET', '/api/v1/restorations', { key });
     expect((list.body as { restorations: unknown[] }).restorations).toHaveLength(1);
 
-    // restore-old-photo is not built yet, so the job ends failed: its webhook says so.
     const ended = await pollUntil(page, `/api/v1/restorations/${id}`, key, (b) =>
       ['complete', 'failed'].includes(String(b.status)),
     );
-    expect(ended.status).toBe('failed');
+    expect(ended.status).toBe('complete');
 
     await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(2);
     const [attempt1, attempt2] = receiver.received;
@@ -78,17 +77,32 @@ test('restorations: idempotent create, signed webhook retried until delivered, r
     expect(attempt2!.signature).toBe(expected);
     // The seed's own check re-serialises the parsed body: it must match byte for byte.
     expect(JSON.stringify(JSON.parse(attempt2!.body))).toBe(attempt2!.body);
-    expect(JSON.parse(attempt2!.body)).toMatchObject({
+    const payload = JSON.parse(attempt2!.body) as Record<string, unknown>;
+    expect(payload).toMatchObject({
       id,
-      status: 'failed',
+      status: 'complete',
       preset: 'standard',
       credits_charged: 1,
     });
+    const output = await call(page, 'GET', String(payload.output_url), { binary: true });
+    expect(output.status).toBe(200);
+    expect(output.headers['content-type']).toMatch(/^image\//);
 
     const row = page.locator('.job', { has: page.locator('.webhook') });
     await expect(row.locator('.webhook summary')).toHaveText('Webhook delivered, 2 attempts');
+
+    // No colorization model ships: that restoration fails with the reason, and is refunded.
+    const colorize = await call(page, 'POST', '/api/v1/restorations', {
+      key,
+      json: { image_url: request.image_url, preset: 'colorize' },
+    });
+    const colorizeId = (colorize.body as { id: string }).id;
+    const failed = await pollUntil(page, `/api/v1/restorations/${colorizeId}`, key, (b) =>
+      ['complete', 'failed'].includes(String(b.status)),
+    );
+    expect(failed.status).toBe('failed');
     // Settings is still open from creating the key.
-    await expect(page.getByText(/Credits: 1 charged to API jobs, 1 refunded/)).toBeVisible();
+    await expect(page.getByText(/Credits: 2 charged to API jobs, 1 refunded/)).toBeVisible();
 
     const deleted = await call(page, 'DELETE', `/api/v1/restorations/${id}`, { key });
     expect(deleted).toMatchObject({ status: 200, body: { deleted: true } });

@@ -163,16 +163,20 @@ export class ModelRuntime {
     return { width: outWidth, height: image.height * scale, tiles: grid.count };
   }
 
-  /** Runs a model once on whole inputs (detectors, segmenters) and returns every output. */
+  /**
+   * Runs a model once on whole inputs (detectors, segmenters) and returns every output, or only
+   * the ones named in `outputs` (ISNet has eleven large side outputs nobody reads).
+   */
   async runWhole(
     variant: ModelVariant,
     feeds: Record<string, { data: Float32Array; dims: readonly number[] }>,
+    outputs?: readonly string[],
   ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const session = await this.session(variant);
     const tensors = Object.fromEntries(
       Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]),
     );
-    const results = await session.run(tensors);
+    const results = outputs ? await session.run(tensors, [...outputs]) : await session.run(tensors);
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     for (const [name, tensor] of Object.entries(results)) {
       out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };

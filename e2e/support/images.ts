@@ -47,14 +47,23 @@ function assertImage(img: RgbaImageLike, name = 'image'): void {
 
 const PNG_SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 
-const COLOR_TYPE = { gray: 0, rgb: 2, grayAlpha: 4, rgba: 6 } as const;
+const COLOR_TYPE = { gray: 0, rgb: 2, palette: 3, grayAlpha: 4, rgba: 6 } as const;
 
-// Palette images (colour type 3) are left out: neither Chromium nor the fixtures produce them.
 const CHANNELS_BY_COLOR_TYPE: Partial<Record<number, number>> = {
   [COLOR_TYPE.gray]: 1,
   [COLOR_TYPE.rgb]: 3,
+  [COLOR_TYPE.palette]: 1,
   [COLOR_TYPE.grayAlpha]: 2,
   [COLOR_TYPE.rgba]: 4,
+};
+
+/** The bit depths the PNG specification allows for each colour type. */
+const BIT_DEPTHS_BY_COLOR_TYPE: Partial<Record<number, readonly number[]>> = {
+  [COLOR_TYPE.gray]: [1, 2, 4, 8, 16],
+  [COLOR_TYPE.rgb]: [8, 16],
+  [COLOR_TYPE.palette]: [1, 2, 4, 8],
+  [COLOR_TYPE.grayAlpha]: [8, 16],
+  [COLOR_TYPE.rgba]: [8, 16],
 };
 
 /** PNG row filters: None, Sub, Up, Average, Paeth. */
@@ -101,9 +110,11 @@ function predict(filter: number, left: number, up: number, upLeft: number): numb
 }
 
 /**
- * Decodes an 8-bit, non-interlaced grayscale, gray+alpha, RGB or RGBA PNG to RGBA.
- * Throws a descriptive Error for anything else, including truncated or corrupt files, so a test
- * that feeds the app's output here fails with a reason rather than garbage pixels.
+ * Decodes a non-interlaced PNG of any colour type and bit depth to 8-bit RGBA: grayscale,
+ * gray+alpha, RGB, RGBA at 8 or 16 bits, palette and grayscale at 1, 2, 4 or 8 bits, with a tRNS
+ * chunk's transparency (what oxipng writes when it shrinks a file). 16-bit samples are rounded
+ * to 8 bits. Throws a descriptive Error for anything else, including truncated or corrupt files,
+ * so a test that feeds the app's output here fails with a reason rather than garbage pixels.
  */
 export function decodePng(bytes: Uint8Array): RgbaImage {
   if (bytes.length < PNG_SIGNATURE.length || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
@@ -113,6 +124,9 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
   let width = 0;
   let height = 0;
   let colorType = -1;
+  let bitDepth = 0;
+  let palette: Uint8Array | null = null;
+  let transparency: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
   let pos = PNG_SIGNATURE.length;
   let sawEnd = false;
@@ -133,27 +147,36 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
         const ihdr = new DataView(body.buffer, body.byteOffset, body.byteLength);
         width = ihdr.getUint32(0);
         height = ihdr.getUint32(4);
-        const bitDepth = body[8];
+        bitDepth = body[8] ?? 0;
         colorType = body[9] ?? -1;
         const interlace = body[12];
-        if (bitDepth !== 8) throw new Error(`unsupported PNG: bit depth ${bitDepth}`);
         if (CHANNELS_BY_COLOR_TYPE[colorType] === undefined) {
           throw new Error(`unsupported PNG: colour type ${colorType}`);
+        }
+        if (!BIT_DEPTHS_BY_COLOR_TYPE[colorType]!.includes(bitDepth)) {
+          throw new Error(`unsupported PNG: bit depth ${bitDepth} for colour type ${colorType}`);
         }
         if (interlace !== 0) throw new Error('unsupported PNG: interlaced');
         break;
       }
+      case 'PLTE':
+        palette = body;
+        break;
+      case 'tRNS':
+        transparency = body;
+        break;
       case 'IDAT':
         idat.push(body);
         break;
       case 'IEND':
         sawEnd = true;
         break;
-      // Ancillary chunks (gAMA, sRGB, iCCP, pHYs, tEXt...) do not change the stored samples.
+      // Other ancillary chunks (gAMA, sRGB, iCCP, pHYs, tEXt...) do not change the samples.
     }
     pos += 12 + length;
   }
   assertSize(width, height);
+  if (colorType === COLOR_TYPE.palette && !palette) throw new Error('corrupt PNG: no PLTE');
   const channels = CHANNELS_BY_COLOR_TYPE[colorType]!;
   let raw: Uint8Array;
   try {
@@ -161,7 +184,9 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
   } catch (cause) {
     throw new Error('corrupt PNG: image data does not inflate', { cause });
   }
-  const stride = width * channels;
+  const stride = Math.ceil((width * channels * bitDepth) / 8);
+  // Filters look back one whole pixel, or one byte when pixels are smaller than a byte.
+  const bpp = Math.max(1, (channels * bitDepth) / 8);
   if (raw.length < height * (stride + 1)) throw new Error('corrupt PNG: image data too short');
 
   const samples = new Uint8Array(height * stride);
@@ -171,9 +196,9 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
     const row = samples.subarray(y * stride, (y + 1) * stride);
     const prior = y > 0 ? samples.subarray((y - 1) * stride, y * stride) : undefined;
     for (let i = 0; i < stride; i++) {
-      const left = i >= channels ? row[i - channels]! : 0;
+      const left = i >= bpp ? row[i - bpp]! : 0;
       const up = prior ? prior[i]! : 0;
-      const upLeft = prior && i >= channels ? prior[i - channels]! : 0;
+      const upLeft = prior && i >= bpp ? prior[i - bpp]! : 0;
       const predictor = predict(filter ?? -1, left, up, upLeft);
       if (predictor === undefined)
         throw new Error(`corrupt PNG: unknown filter ${filter} on row ${y}`);
@@ -181,19 +206,72 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
     }
   }
 
+  // Sample `c` of pixel `x` on row `y`, at the file's bit depth.
+  const sample = (y: number, x: number, c: number): number => {
+    const index = x * channels + c;
+    if (bitDepth === 8) return samples[y * stride + index]!;
+    if (bitDepth === 16) {
+      const at = y * stride + index * 2;
+      return (samples[at]! << 8) | samples[at + 1]!;
+    }
+    const bit = index * bitDepth;
+    const byte = samples[y * stride + (bit >> 3)]!;
+    return (byte >> (8 - bitDepth - (bit & 7))) & ((1 << bitDepth) - 1);
+  };
+  const max = (1 << bitDepth) - 1;
+  const to8 = (v: number) => (bitDepth === 8 ? v : Math.round((v * 255) / max));
+  // tRNS for gray and RGB: the one colour (at the file's bit depth) that is fully transparent.
+  const key =
+    transparency && (colorType === COLOR_TYPE.gray || colorType === COLOR_TYPE.rgb)
+      ? Array.from(
+          { length: transparency.length / 2 },
+          (_, i) => (transparency![2 * i]! << 8) | transparency![2 * i + 1]!,
+        )
+      : null;
+
   const out = createImage(width, height);
-  for (let p = 0; p < width * height; p++) {
-    const s = p * channels;
-    const d = p * 4;
-    if (channels <= 2) {
-      const gray = samples[s]!;
-      out.data[d] = out.data[d + 1] = out.data[d + 2] = gray;
-      out.data[d + 3] = channels === 2 ? samples[s + 1]! : 255;
-    } else {
-      out.data[d] = samples[s]!;
-      out.data[d + 1] = samples[s + 1]!;
-      out.data[d + 2] = samples[s + 2]!;
-      out.data[d + 3] = channels === 4 ? samples[s + 3]! : 255;
+  if (bitDepth === 8 && colorType !== COLOR_TYPE.palette && key === null) {
+    // The common case (Chromium's and the fixtures' PNGs), without per-sample calls.
+    for (let p = 0; p < width * height; p++) {
+      const s = p * channels;
+      const d = p * 4;
+      if (channels <= 2) {
+        out.data[d] = out.data[d + 1] = out.data[d + 2] = samples[s]!;
+        out.data[d + 3] = channels === 2 ? samples[s + 1]! : 255;
+      } else {
+        out.data[d] = samples[s]!;
+        out.data[d + 1] = samples[s + 1]!;
+        out.data[d + 2] = samples[s + 2]!;
+        out.data[d + 3] = channels === 4 ? samples[s + 3]! : 255;
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const d = (y * width + x) * 4;
+      if (colorType === COLOR_TYPE.palette) {
+        const index = sample(y, x, 0);
+        if (3 * index + 2 >= palette!.length) {
+          throw new Error(`corrupt PNG: palette index ${index} outside PLTE`);
+        }
+        out.data[d] = palette![3 * index]!;
+        out.data[d + 1] = palette![3 * index + 1]!;
+        out.data[d + 2] = palette![3 * index + 2]!;
+        out.data[d + 3] = transparency && index < transparency.length ? transparency[index]! : 255;
+        continue;
+      }
+      const values = Array.from({ length: channels }, (_, c) => sample(y, x, c));
+      const transparent = key !== null && key.every((k, c) => values[c] === k);
+      if (channels <= 2) {
+        out.data[d] = out.data[d + 1] = out.data[d + 2] = to8(values[0]!);
+        out.data[d + 3] = channels === 2 ? to8(values[1]!) : transparent ? 0 : 255;
+      } else {
+        out.data[d] = to8(values[0]!);
+        out.data[d + 1] = to8(values[1]!);
+        out.data[d + 2] = to8(values[2]!);
+        out.data[d + 3] = channels === 4 ? to8(values[3]!) : transparent ? 0 : 255;
+      }
     }
   }
   return out;
@@ -545,4 +623,172 @@ export function detailEnergy(img: RgbaImageLike, border = 4): number {
     }
   }
   return count ? total / count : 0;
+}
+
+export interface SsimOptions {
+  /** Pixels to leave out at every edge before the windows are placed. */
+  border?: number;
+}
+
+/** BT.601 luma of every pixel, as floats. */
+function lumaPlane(img: RgbaImageLike): Float64Array {
+  const plane = new Float64Array(img.width * img.height);
+  for (let i = 0; i < plane.length; i++) {
+    plane[i] =
+      0.299 * img.data[i * 4]! + 0.587 * img.data[i * 4 + 1]! + 0.114 * img.data[i * 4 + 2]!;
+  }
+  return plane;
+}
+
+/** The 11-tap Gaussian (sigma 1.5) of Wang et al., normalised to sum 1. */
+const SSIM_WINDOW = (() => {
+  const taps = new Float64Array(11);
+  let sum = 0;
+  for (let i = 0; i < 11; i++) sum += taps[i] = Math.exp(-((i - 5) ** 2) / (2 * 1.5 * 1.5));
+  return taps.map((t) => t / sum);
+})();
+
+/** Separable Gaussian filtering of a plane, keeping only positions where the window fits. */
+function gaussianValid(plane: Float64Array, w: number, h: number): Float64Array {
+  const ow = w - 10;
+  const oh = h - 10;
+  const rows = new Float64Array(ow * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < ow; x++) {
+      let s = 0;
+      for (let k = 0; k < 11; k++) s += SSIM_WINDOW[k]! * plane[y * w + x + k]!;
+      rows[y * ow + x] = s;
+    }
+  }
+  const out = new Float64Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      let s = 0;
+      for (let k = 0; k < 11; k++) s += SSIM_WINDOW[k]! * rows[(y + k) * ow + x]!;
+      out[y * ow + x] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * Mean structural similarity (Wang, Bovik, Sheikh, Simoncelli 2004) of the luma (BT.601) of two
+ * images: an 11×11 Gaussian window (sigma 1.5), K1 = 0.01, K2 = 0.03, L = 255, averaged over
+ * every position where the window fits. 1 for identical images; what "looks the same" scores.
+ */
+export function ssim(a: RgbaImageLike, b: RgbaImageLike, options: SsimOptions = {}): number {
+  assertImage(a, 'first image');
+  assertImage(b, 'second image');
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new RangeError(`size mismatch: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  }
+  const border = options.border ?? 0;
+  const w = a.width - 2 * border;
+  const h = a.height - 2 * border;
+  if (!Number.isInteger(border) || border < 0 || w < 11 || h < 11) {
+    throw new RangeError(`SSIM needs at least 11x11 pixels inside the border, got ${w}x${h}`);
+  }
+  const crop = (plane: Float64Array) => {
+    const out = new Float64Array(w * h);
+    for (let y = 0; y < h; y++) {
+      out.set(
+        plane.subarray((y + border) * a.width + border, (y + border) * a.width + border + w),
+        y * w,
+      );
+    }
+    return out;
+  };
+  const x = crop(lumaPlane(a));
+  const y = crop(lumaPlane(b));
+  const xx = x.map((v) => v * v);
+  const yy = y.map((v) => v * v);
+  const xy = x.map((v, i) => v * y[i]!);
+  const [mx, my, mxx, myy, mxy] = [x, y, xx, yy, xy].map((p) => gaussianValid(p, w, h)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  const c1 = (0.01 * 255) ** 2;
+  const c2 = (0.03 * 255) ** 2;
+  let total = 0;
+  for (let i = 0; i < mx.length; i++) {
+    const ux = mx[i]!;
+    const uy = my[i]!;
+    const vx = mxx[i]! - ux * ux;
+    const vy = myy[i]! - uy * uy;
+    const cov = mxy[i]! - ux * uy;
+    total += ((2 * ux * uy + c1) * (2 * cov + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+  }
+  return total / mx.length;
+}
+
+/** Sobel gradient magnitude of a plane (divided by 8: levels per pixel); 0 on the outer ring. */
+function sobelMagnitude(plane: Float64Array, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const gx =
+        plane[i - width + 1]! +
+        2 * plane[i + 1]! +
+        plane[i + width + 1]! -
+        plane[i - width - 1]! -
+        2 * plane[i - 1]! -
+        plane[i + width - 1]!;
+      const gy =
+        plane[i + width - 1]! +
+        2 * plane[i + width]! +
+        plane[i + width + 1]! -
+        plane[i - width - 1]! -
+        2 * plane[i - width]! -
+        plane[i - width + 1]!;
+      out[i] = Math.hypot(gx, gy) / 8;
+    }
+  }
+  return out;
+}
+
+/**
+ * How sharp an image's edges are where a reference has its edges: the mean Sobel gradient of
+ * the image's luma over the reference's strongest `fraction` of gradient pixels (away from a
+ * `border`), divided by the reference's own mean there. 1 is as steep as the reference; a blurry
+ * upscale or a blurred photo scores well below 1, and halos or oversharpening push past it.
+ */
+export function edgeSharpness(
+  img: RgbaImageLike,
+  reference: RgbaImageLike,
+  options: { fraction?: number; border?: number } = {},
+): number {
+  assertImage(img, 'image');
+  assertImage(reference, 'reference');
+  if (img.width !== reference.width || img.height !== reference.height) {
+    throw new RangeError(
+      `size mismatch: ${img.width}x${img.height} vs ${reference.width}x${reference.height}`,
+    );
+  }
+  const fraction = options.fraction ?? 0.1;
+  const border = Math.max(1, options.border ?? 4);
+  const { width, height } = reference;
+  if (!(fraction > 0 && fraction <= 1) || 2 * border >= Math.min(width, height)) {
+    throw new RangeError(`fraction ${fraction} or border ${border} leaves no pixels to measure`);
+  }
+  const want = sobelMagnitude(lumaPlane(reference), width, height);
+  const got = sobelMagnitude(lumaPlane(img), width, height);
+  const inner = new Uint32Array((width - 2 * border) * (height - 2 * border));
+  let k = 0;
+  for (let y = border; y < height - border; y++) {
+    for (let x = border; x < width - border; x++) inner[k++] = y * width + x;
+  }
+  const order = Array.from(inner).sort((a, b) => want[b]! - want[a]!);
+  const count = Math.max(1, Math.round(order.length * fraction));
+  let sumGot = 0;
+  let sumWant = 0;
+  for (let i = 0; i < count; i++) {
+    sumGot += got[order[i]!]!;
+    sumWant += want[order[i]!]!;
+  }
+  if (sumWant === 0) throw new RangeError('the reference has no edges to measure');
+  return sumGot / sumWant;
 }

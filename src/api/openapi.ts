@@ -82,12 +82,15 @@ function paramSchema(spec: ParamSpec): Schema {
         minimum: spec.min,
         maximum: spec.max,
         ...(spec.choices ? { enum: [...spec.choices] } : {}),
+        ...(spec.presets ? { examples: [...spec.presets] } : {}),
         ...common,
       };
     case 'boolean':
       return { type: 'boolean', ...common };
     case 'enum':
       return { type: 'string', enum: [...spec.choices], ...common };
+    case 'json':
+      return { ...spec.schema, title: spec.label, description: spec.help };
   }
 }
 

@@ -217,10 +217,6 @@ describe('POST /api/v1/jobs/api', () => {
       `operations[0].type "sharpen" is not an operation; use one of ${seedOperations.join(', ')}`,
     ],
     [
-      { input_key: 'k', operations: [{ type: 'denoise' }] },
-      'operation denoise is not available in this version of Kintsugi',
-    ],
-    [
       { input_key: 'k', operations: [{ type: 'enhance', params: [2] }] },
       'operations[0].params must be an object',
     ],
@@ -257,6 +253,15 @@ describe('POST /api/v1/jobs/api', () => {
     const h = harness();
     expect(await h.call('POST', jobsPath, { json })).toEqual({ status: 400, body: { detail } });
     expect(h.store.jobs.size).toBe(0);
+  });
+
+  it('refuses a seed operation this build has no meta for, saying so', async () => {
+    const h = harness([operationsDialect({ enhance: operationMetas.enhance! })]);
+    const json = { input_key: 'k', operations: [{ type: 'denoise' }] };
+    expect(await h.call('POST', jobsPath, { json })).toEqual({
+      status: 400,
+      body: { detail: 'operation denoise is not available in this version of Kintsugi' },
+    });
   });
 
   it('refuses another API key’s upload', async () => {

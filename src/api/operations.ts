@@ -113,6 +113,28 @@ export function parseOperations(
   });
 }
 
+/**
+ * Parameters whose schema says `format: 'storage-key'` (replace-background's
+ * background_image_key) name another upload: it must be one of this API key's, like input_key.
+ */
+async function checkUploadParams(
+  operations: readonly Operation[],
+  metas: Readonly<Record<string, OperationMeta>>,
+  ctx: ApiContext,
+): Promise<void> {
+  for (const [i, op] of operations.entries()) {
+    for (const [key, spec] of Object.entries(metas[op.type]?.params ?? {})) {
+      const value = op.params[key];
+      if (spec.type !== 'json' || spec.schema.format !== 'storage-key') continue;
+      if (typeof value !== 'string' || (await ctx.jobs.getUpload(value))) continue;
+      throw new ApiError(
+        400,
+        `operations[${i}].params.${key} "${value.slice(0, 200)}" is not an upload of this API key; upload the image to /api/v1/upload/api first`,
+      );
+    }
+  }
+}
+
 /** The job exactly as the seed's "Get Job Status" shows it. */
 async function renderJob(job: Job, ctx: ApiContext): Promise<Record<string, unknown>> {
   const status = statusWord('operations', job.status);
@@ -154,6 +176,7 @@ function createJobRoute(metas: Readonly<Record<string, OperationMeta>>): Route {
       const body = await readJsonObject(request);
       const input_key = requiredString(body, 'input_key');
       const operations = parseOperations(body.operations, metas);
+      await checkUploadParams(operations, metas, ctx);
       const stored = await ctx.jobs.getUpload(input_key);
       if (!stored) {
         throw new ApiError(

@@ -4,7 +4,7 @@ import { type JobStore, LeaseLostError } from '../jobs/store.ts';
 import { fetchInput } from './fetch-input.ts';
 import { type BackendPreference, resolveParams } from './operation.ts';
 import { operations } from './operations/index.ts';
-import { outputName } from './output-name.ts';
+import { extensionFor, outputName } from './output-name.ts';
 
 /** A host that stops renewing loses the job after this long, and another host re-runs it. */
 export const LEASE_MS = 15_000;
@@ -146,7 +146,7 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
       engine = result.engine;
     }
     if (!engine) throw new Error('No operation ran');
-    const name = outputName(job);
+    const name = outputName(job, extensionFor(current.type));
     const size = { name, width, height };
     const done = await store.complete(job.id, owner, current, size, engine, Date.now());
     publish(done);

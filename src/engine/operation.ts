@@ -11,6 +11,8 @@ export type ParamSpec =
       max: number;
       /** When set, only these values are allowed (e.g. the scales a model exists for). */
       choices?: readonly number[];
+      /** Values the UI offers as one-click choices; unlike `choices`, all of min..max is allowed. */
+      presets?: readonly number[];
       required?: boolean;
     }
   | { type: 'boolean'; label: string; help: string; default: boolean; required?: boolean }
@@ -21,6 +23,19 @@ export type ParamSpec =
       default: string;
       choices: readonly string[];
       required?: boolean;
+    }
+  | {
+      /** A structured value (an object or an array), checked by its own `validate`. */
+      type: 'json';
+      label: string;
+      help: string;
+      /** Absent unless given; `null` given explicitly means the same. */
+      default: null;
+      /** JSON Schema of the value, for /openapi.json and any form that edits it. */
+      schema: Readonly<Record<string, unknown>>;
+      /** What is wrong with a non-null value, as a phrase after its name; null when it is fine. */
+      validate(value: unknown): string | null;
+      required?: boolean;
     };
 
 export interface OperationMeta {
@@ -30,6 +45,8 @@ export interface OperationMeta {
   params: Record<string, ParamSpec>;
   /** Manifest ids of the models this operation may use. */
   models: readonly string[];
+  /** A rule across parameters (e.g. "crop or resize"), checked after each one passed alone. */
+  check?(params: Record<string, unknown>): string | null;
   /** Short tag for output file names: `photo.enhance-x4.png`. */
   tag(params: Record<string, unknown>): string;
 }
@@ -77,6 +94,8 @@ export function resolveParams(
     }
     out[key] = checkParam(meta.name, key, spec, value);
   }
+  const problem = meta.check?.(out);
+  if (problem) throw new ParamError(`${meta.name}: ${problem}`);
   return out;
 }
 
@@ -102,5 +121,10 @@ function checkParam(op: string, key: string, spec: ParamSpec, value: unknown): u
       if (typeof value !== 'string' || !spec.choices.includes(value))
         throw new ParamError(`${where} must be one of ${spec.choices.join(', ')}`);
       return value;
+    case 'json': {
+      const problem = value === null ? null : spec.validate(value);
+      if (problem) throw new ParamError(`${where} ${problem}`);
+      return value;
+    }
   }
 }

@@ -2,6 +2,20 @@ import type { Job } from '../jobs/job.ts';
 import { resolveParams } from './operation.ts';
 import { operationMetas } from './operations/metas.ts';
 
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+};
+
+/** The file extension for an output's media type (png when unknown). */
+export function extensionFor(type: string): string {
+  return EXTENSIONS[type] ?? 'png';
+}
+
 /** `photo.jpg` upscaled ×4 becomes `photo.enhance-x4.png`: the name says what was done. */
 export function outputName(job: Pick<Job, 'input' | 'spec'>, extension = 'png'): string {
   const base = job.input.name.replace(/\.[^./]+$/, '') || 'image';

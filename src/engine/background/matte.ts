@@ -1,0 +1,89 @@
+/*
+ * The subject's alpha matte from ISNet (manifest task 'matting'), once per image: the photo
+ * stretched to the model's square input as DIS trained it, the soft output resized back with a
+ * bicubic kernel (area-averaged when shrinking), and, where that meant enlarging the matte, a
+ * light guided filter that snaps its edges to the full-resolution photo. Never thresholded.
+ */
+
+import type { ModelRuntime } from '../../../workers/runtime.ts';
+import type { RgbaImage } from '../../../workers/tiler.ts';
+import {
+  findAnalysisModel,
+  fixedInputSize,
+  pickAnalysisVariant,
+  toInputTensor,
+} from '../analysis-models.ts';
+import { guidedFilter, lumaPlane } from '../pixels/guided-filter.ts';
+import { resizePlane } from '../pixels/resample.ts';
+import { resizeImage } from '../../../workers/resize.ts';
+
+export interface Matte {
+  /** Opacity of the subject, 0..1, one value per pixel of the image. */
+  alpha: Float32Array;
+  model: string;
+  variant: string;
+  /** What was done to the model's output, for the engine record. */
+  steps: string[];
+}
+
+/** Only matte enlarged by more than this gets the guided filter. */
+export const REFINE_ABOVE_SCALE = 1.5;
+
+/**
+ * Guided-filter refinement for a matte enlarged `scale` times: a window a little wider than one
+ * model pixel, and a small eps so edges of the photo win over the matte's soft upsampled ramp.
+ */
+export function refineMatte(image: RgbaImage, alpha: Float32Array, scale: number): Float32Array {
+  const r = Math.max(2, Math.ceil(scale * 1.5));
+  const refined = guidedFilter(
+    lumaPlane(image.data, image.width * image.height),
+    alpha,
+    image.width,
+    image.height,
+    r,
+    1e-3,
+  );
+  for (let i = 0; i < refined.length; i++) refined[i] = Math.min(1, Math.max(0, refined[i]!));
+  return refined;
+}
+
+export async function computeMatte(
+  image: RgbaImage,
+  runtime: ModelRuntime,
+  onStage: (fraction: number) => void = () => {},
+): Promise<Matte> {
+  const entry = findAnalysisModel('matting');
+  if (!entry) throw new Error('No background-removal (matting) model is installed in this build');
+  const variant = pickAnalysisVariant(entry);
+  const { width: size, height: sizeY } = fixedInputSize(entry);
+  const output = entry.outputs[0];
+  if (!output) throw new Error(`The model ${entry.id} lists no output`);
+  const input = toInputTensor(entry, resizeImage(image, size, sizeY));
+  onStage(0.05);
+  const results = await runtime.runWhole(
+    variant,
+    { [entry.input.name]: { data: input, dims: [1, 3, sizeY, size] } },
+    [output.name],
+  );
+  onStage(0.9);
+  const raw = results[output.name];
+  if (!raw) throw new Error(`The model ${entry.id} gave no output named ${output.name}`);
+  const steps = [`${entry.id} ${size}×${sizeY}`, 'bicubic resize'];
+  let alpha = resizePlane(
+    Float32Array.from(raw.data),
+    size,
+    sizeY,
+    image.width,
+    image.height,
+    'bicubic',
+  );
+  const scale = Math.max(image.width / size, image.height / sizeY);
+  if (scale > REFINE_ABOVE_SCALE) {
+    alpha = refineMatte(image, alpha, scale);
+    steps.push('guided-filter edge refinement (He et al. 2010)');
+  }
+  // A pixel the input already had transparent is not subject.
+  const data = image.data;
+  for (let i = 0; i < alpha.length; i++) alpha[i]! *= data[i * 4 + 3]! / 255;
+  return { alpha, model: entry.id, variant: variant.id, steps };
+}

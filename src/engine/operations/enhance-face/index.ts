@@ -1,0 +1,5 @@
+import type { OperationModule } from '../../operation.ts';
+import { runInWorker } from '../run-in-worker.ts';
+import { meta } from './meta.ts';
+
+export const enhanceFace: OperationModule = { meta, run: runInWorker(meta.name) };

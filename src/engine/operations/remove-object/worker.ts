@@ -1,0 +1,29 @@
+import { inpaint } from '../../inpaint/index.ts';
+import { countMask, dilateMask } from '../../inpaint/mask.ts';
+import { decodeMaskDataUrl, pauseFor, pngBlob, scaledNote } from '../../inpaint/worker-io.ts';
+import type { OpWorker } from '../worker-context.ts';
+
+/**
+ * How far the caller's mask is grown before filling: a hand-drawn or exported mask usually stops
+ * at the object's edge, and the anti-aliased rim and the object's soft shadow lie just outside.
+ */
+export const MASK_GROW_PX = 2;
+
+/** Fills the masked area from its surroundings (see src/engine/inpaint). */
+export const removeObject: OpWorker = async (params, ctx) => {
+  const image = await ctx.image();
+  const decoded = await decodeMaskDataUrl(String(params.mask_data_url), image.width, image.height);
+  const mask = dilateMask(decoded.mask, MASK_GROW_PX);
+  const note = `; mask grown by ${MASK_GROW_PX} px${scaledNote(decoded, image.width, image.height)}`;
+  if (countMask(decoded.mask) === 0) {
+    ctx.engine({ method: `nothing to fill: the mask has no white pixels${note}` });
+    return { blob: pngBlob(image), width: image.width, height: image.height };
+  }
+  ctx.engine({ method: `inpainting${note}` });
+  const report = await inpaint(image, mask, {
+    pause: pauseFor(ctx),
+    onProgress: (f) => ctx.progress(f, null),
+  });
+  ctx.engine({ method: `${report.method}${note}` });
+  return { blob: pngBlob(image), width: image.width, height: image.height };
+};

@@ -1,0 +1,51 @@
+import type { OperationMeta } from '../../operation.ts';
+import { colorizationModel, noColorizationModel } from './colorizer.ts';
+
+export const meta: OperationMeta = {
+  name: 'restore-old-photo',
+  label: 'Restore old photo',
+  description:
+    'Repairs scratches and dust, removes grain lightly, restores faces, and revives faded colour (colorisation needs a colorisation model).',
+  params: {
+    face_enhancement_level: {
+      type: 'number',
+      label: 'Face restoration',
+      help: 'How strongly faces are restored, 0 (not at all) to 1. Needs the enhance-face operation in this build.',
+      default: 0.5,
+      min: 0,
+      max: 1,
+    },
+    auto_repair_damage: {
+      type: 'boolean',
+      label: 'Repair scratches and dust',
+      help: 'Find thin scratches and specks and fill them from their surroundings.',
+      default: true,
+    },
+    color_boost: {
+      type: 'number',
+      label: 'Colour boost',
+      help: 'Multiplies colour saturation (OKLCH chroma), 1.0 (unchanged) to 2.0, softly limited at the edge of what a screen shows.',
+      default: 1,
+      min: 1,
+      max: 2,
+    },
+    enable_colorization: {
+      type: 'boolean',
+      label: 'Colorize',
+      help: 'Add colour to a black-and-white photo. Needs a colorization model; none ships with this build.',
+      default: false,
+    },
+    colorization_strength: {
+      type: 'number',
+      label: 'Colorization strength',
+      help: 'How much of the colorization to apply, 0 to 1 (the photo’s own tones are always kept).',
+      default: 1,
+      min: 0,
+      max: 1,
+    },
+  },
+  models: [],
+  check: (params) =>
+    params.enable_colorization === true && !colorizationModel() ? noColorizationModel : null,
+  tag: () => 'restored',
+};

@@ -1,0 +1,28 @@
+import type { OperationMeta } from '../../operation.ts';
+import { ASPECT_RATIOS } from '../../crop/smart-crop.ts';
+
+export const meta: OperationMeta = {
+  name: 'smart-crop',
+  label: 'Smart crop',
+  description:
+    'Crops to an exact aspect ratio around what matters: the largest crop of that ratio, placed where the spectral-residual saliency is highest and always around the detected faces when they fit.',
+  params: {
+    aspect_ratio: {
+      type: 'enum',
+      label: 'Aspect ratio',
+      help: 'Width:height of the crop. The crop is as large as the photo allows at that ratio, exact to the pixel.',
+      default: '1:1',
+      choices: ASPECT_RATIOS,
+    },
+    padding_percent: {
+      type: 'number',
+      label: 'Padding',
+      help: 'Room kept around the subject: faces are grown by this percentage of their size on every side before the crop must hold them, and salient content is scored only inside the crop less this margin, so it sits away from the edges.',
+      default: 10,
+      min: 0,
+      max: 30,
+    },
+  },
+  models: ['face-detect-full', 'face-detect-short'],
+  tag: (params) => `crop-${String(params.aspect_ratio).replace(':', 'x')}`,
+};
