@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobStore, LeaseLostError } from './store.ts';
+import { JobNotFoundError, JobNotQueuedError, JobStore, LeaseLostError } from './store.ts';
 import { submitJob } from './submit.ts';
 
 let store: JobStore;
@@ -82,6 +82,26 @@ describe('JobStore', () => {
   });
 });
 
+describe('changing a queued job', () => {
+  it('replaces the spec of a queued job, and refuses once a host has claimed it', async () => {
+    const a = await submitJob(store, { dialect: 'app', spec, input: input(), name: 'a.png' }, 1000);
+    const x2 = { operations: [{ type: 'enhance', params: { scale: 2 } }] };
+    const changed = await store.updateQueuedSpec(a.id, x2, 1500);
+    expect(changed).toMatchObject({ status: 'queued', spec: x2, updated_at: 1500 });
+    expect((await store.get(a.id))?.spec).toEqual(x2);
+
+    const claimed = await store.claimNext('h', 10_000, 2000);
+    expect(claimed?.spec).toEqual(x2);
+    await expect(store.updateQueuedSpec(a.id, spec, 2500)).rejects.toBeInstanceOf(
+      JobNotQueuedError,
+    );
+    expect((await store.get(a.id))?.spec).toEqual(x2);
+    await expect(store.updateQueuedSpec('nope', spec, 2500)).rejects.toBeInstanceOf(
+      JobNotFoundError,
+    );
+  });
+});
+
 describe('retention', () => {
   it('expires completed jobs whose time is up, deleting only their output', async () => {
     const a = await submitJob(
@@ -89,10 +109,11 @@ describe('retention', () => {
       { dialect: 'restorations', spec, input: input(), name: 'a.png' },
       1000,
     );
+    // A millisecond later, so claimNext (oldest first) takes a, then b: a tie was a coin toss.
     const b = await submitJob(
       store,
       { dialect: 'restorations', spec, input: input(), name: 'b.png' },
-      1000,
+      1001,
     );
     for (const job of [a, b]) {
       await store.claimNext('h', 10_000, 2000);

@@ -1,10 +1,24 @@
 import type { IDBPDatabase } from 'idb';
 import { DB_NAME, type KintsugiDB, openKintsugiDB } from './db.ts';
-import { type BlobRef, type EngineRecord, type Job, isTerminal, transition } from './job.ts';
+import {
+  type BlobRef,
+  type EngineRecord,
+  type Job,
+  type JobSpec,
+  isTerminal,
+  transition,
+} from './job.ts';
 
 export class JobNotFoundError extends Error {
   constructor(readonly id: string) {
     super(`No job with id ${id}`);
+  }
+}
+
+/** The job already left the queue, so what it runs can no longer change. */
+export class JobNotQueuedError extends Error {
+  constructor(readonly id: string) {
+    super(`Job ${id} has already started, so its settings can no longer change`);
   }
 }
 
@@ -207,6 +221,27 @@ export class JobStore {
     else if (job.status === 'processing')
       next = { ...job, cancel_requested: true, updated_at: now };
     if (next !== job) await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  /**
+   * Replaces what a queued job will run (a batch item's own settings, changed before it starts).
+   * Atomic with claimNext: once a host holds the job, the change is refused.
+   */
+  async updateQueuedSpec(id: string, spec: JobSpec, now: number): Promise<Job> {
+    const tx = this.db.transaction('jobs', 'readwrite');
+    const job = await tx.store.get(id);
+    if (!job) {
+      abandon(tx);
+      throw new JobNotFoundError(id);
+    }
+    if (job.status !== 'queued') {
+      abandon(tx);
+      throw new JobNotQueuedError(id);
+    }
+    const next: Job = { ...job, spec, updated_at: now };
+    await tx.store.put(next);
     await tx.done;
     return next;
   }

@@ -1,9 +1,11 @@
 import type { OutboxRecord } from '../api/webhooks.ts';
 import type { ApiRecords } from '../jobs/api-records.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
-import type { Job } from '../jobs/job.ts';
-import type { JobStore } from '../jobs/store.ts';
+import type { Job, JobSpec, Operation } from '../jobs/job.ts';
+import { JobNotQueuedError, type JobStore } from '../jobs/store.ts';
 import { submitJob } from '../jobs/submit.ts';
+import { needsMask } from './operation-choices.ts';
+import { painter } from './painter.svelte.ts';
 import { settings } from './settings.svelte.ts';
 
 /**
@@ -54,19 +56,52 @@ class JobsView {
     else this.jobs = [job, ...this.jobs].sort((a, b) => b.created_at - a.created_at);
   }
 
+  /**
+   * Queues each file with the operation chosen now: every item keeps its own settings. An
+   * operation that needs a painted mask sends the files to the painter first.
+   */
   async add(files: readonly File[]): Promise<void> {
-    const store = this.requireStore();
-    for (const file of files) {
-      const job = await submitJob(store, {
-        dialect: 'app',
-        spec: { operations: [structuredClone($state.snapshot(settings.operation))] },
-        input: file,
-        name: file.name || 'pasted-image.png',
-      });
+    const operation = structuredClone($state.snapshot(settings.operation)) as Operation;
+    if (needsMask(operation)) return painter.enqueue(files, operation);
+    for (const file of files) await this.submit(file, { operations: [operation] });
+  }
+
+  async submit(input: Blob, spec: JobSpec, name = (input as File).name): Promise<Job> {
+    const job = await submitJob(this.requireStore(), {
+      dialect: 'app',
+      spec,
+      input,
+      name: name || 'pasted-image.png',
+    });
+    this.upsert(job);
+    this.selectedId = job.id;
+    this.channel?.post({ type: 'created', id: job.id });
+    return job;
+  }
+
+  /** Changes what a queued job runs; false when it has already started. */
+  async changeSpec(id: string, spec: JobSpec): Promise<boolean> {
+    try {
+      const job = await this.requireStore().updateQueuedSpec(id, spec, Date.now());
       this.upsert(job);
-      this.selectedId = job.id;
-      this.channel?.post({ type: 'created', id: job.id });
+      this.channel?.post({ type: 'job', job });
+      return true;
+    } catch (error) {
+      if (error instanceof JobNotQueuedError) return false;
+      throw error;
     }
+  }
+
+  /** Runs a failed or canceled job again: a new job with the same input and spec. */
+  async retry(id: string): Promise<Job | null> {
+    const job = this.jobs.find((j) => j.id === id);
+    const input = job && (await this.blob(job.input.key));
+    if (!job || !input) return null;
+    return this.submit(
+      input,
+      structuredClone($state.snapshot(job.spec)) as JobSpec,
+      job.input.name,
+    );
   }
 
   async cancel(id: string): Promise<void> {

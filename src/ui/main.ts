@@ -8,7 +8,9 @@ import App from './App.svelte';
 import './app.css';
 import { jobsView } from './jobs.svelte.ts';
 import { registerServiceWorker } from './pwa.svelte.ts';
-import { settings } from './settings.svelte.ts';
+import { applyTheme, settings } from './settings.svelte.ts';
+
+applyTheme();
 
 const store = await JobStore.open();
 const records = new ApiRecords(store.db);

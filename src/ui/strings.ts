@@ -32,6 +32,7 @@ export const strings = {
   offline: 'You are offline: everything still works.',
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  whatToDo: 'What to do',
   params: {
     badJson: (label: string) => `${label} must be JSON, e.g. {"pixels": [0, 0, 100, 100]}`,
   },
@@ -89,5 +90,101 @@ export const strings = {
     revoke: 'Revoke',
     revokeNamed: (label: string) => `Revoke ${label}`,
     revoked: 'revoked',
+  },
+  batch: {
+    operationFor: (name: string) => `Operation for ${name}`,
+    edit: 'Edit',
+    save: 'Save changes',
+    keep: 'Keep as it was',
+    started: 'It has already started, so it can no longer change.',
+    needsMask: 'This operation needs a painted mask: add the photo again with it chosen above.',
+    zip: (count: number) => `Download zip of ${count} result${count === 1 ? '' : 's'}`,
+    zipping: 'Making the zip…',
+    zipName: 'kintsugi-results.zip',
+  },
+  jobs: {
+    filters: 'Filter the jobs',
+    byStatus: 'Show status',
+    byOperation: 'Show operation',
+    all: 'All',
+    shown: (shown: number, total: number) =>
+      shown === total ? `${total} job${total === 1 ? '' : 's'}` : `${shown} of ${total} jobs shown`,
+    noneShown: 'No job matches these filters.',
+    storage: (jobs: string, used: string | null, quota: string | null) =>
+      `Photos and results take ${jobs}` +
+      (used && quota
+        ? `; everything stored here is ${used} of the ${quota} the browser allows.`
+        : '.'),
+    retried: (name: string) => `${name} was added again with the same photo and choices.`,
+    inputGone: 'The photo of this job is no longer stored, so it cannot run again.',
+  },
+  errors: {
+    params: (detail: string) =>
+      `A choice for this job is not allowed (${detail}). Pick another value and try again.`,
+    memory:
+      'This device ran out of memory for this image. Try a smaller image, a lower scale, or the WASM backend.',
+    gpu: (detail: string) =>
+      `The graphics processor stopped working on this job (${detail}). Choose WASM as the backend and retry.`,
+    network: (detail: string) =>
+      `A file could not be fetched (${detail}). Check the connection and retry.`,
+    unsupported: (detail: string) => `This version of Kintsugi cannot do that (${detail}).`,
+    other: (detail: string) => `Something went wrong: ${detail}.`,
+  },
+  view: {
+    mode: 'View',
+    modes: { slider: 'Slider', 'side-by-side': 'Side by side', magnifier: 'Magnifier' },
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fit: 'Fit',
+    actual: '100%',
+    zoom: 'Zoom',
+    result: 'Result',
+    viewport:
+      'Result view: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, 1 for 100%',
+    lensHelp: 'Move the pointer or use the arrow keys to move the lens.',
+    size: (width: number, height: number) => `${width}×${height} px`,
+  },
+  painter: {
+    heading: 'Paint over what to remove',
+    help: 'Paint with the mouse, a finger or a pen. White in the mask is removed, the rest is kept.',
+    photo: (name: string, left: number) =>
+      left > 0 ? `${name} (${left} more photo${left === 1 ? '' : 's'} after this one)` : name,
+    canvas: (name: string) => `Mask over ${name}`,
+    brushSize: 'Brush size',
+    brush: 'Brush',
+    eraser: 'Eraser',
+    undo: 'Undo',
+    redo: 'Redo',
+    clear: 'Clear',
+    apply: 'Apply mask',
+    skip: 'Skip this photo',
+    empty: 'Paint over something first.',
+    keys: 'Keys: B brush, E eraser, [ and ] brush size, Ctrl+Z undo, Ctrl+Shift+Z redo.',
+  },
+  theme: {
+    heading: 'Appearance',
+    label: 'Theme',
+    system: 'Same as the system',
+    light: 'Light',
+    dark: 'Dark',
+  },
+  device: {
+    heading: 'This device',
+    help: 'What this page can see of the device. The engine decides the backend in its worker, with the same rules.',
+    feature: 'Capability',
+    value: 'Value',
+    webgpu: 'WebGPU adapter',
+    fallback: 'Software fallback adapter',
+    f16: 'shader-f16 (half precision)',
+    isolated: 'Cross-origin isolated (threads for WASM)',
+    cores: 'Logical processors',
+    threads: 'WASM threads the engine uses',
+    yes: 'yes',
+    no: 'no',
+    checking: 'checking…',
+    noWebgpu: 'none: this browser has no WebGPU',
+    noAdapter: 'none: no adapter was given',
+    chosen: (reason: string) => `With the current choice, jobs run on ${reason}`,
+    chosenWasm: 'WASM (CPU), as chosen',
   },
 } as const;

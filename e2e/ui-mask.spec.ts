@@ -1,0 +1,177 @@
+import { type Locator, type Page, expect, test } from '@playwright/test';
+import { addPhotos, chooseOperation, fixture, jobRow } from './support/app.ts';
+import { type RgbaImage, decodePng } from './support/images.ts';
+import { storedJobs } from './support/ui.ts';
+
+/** The mask of the job made for `name`, decoded from its data URL in the stored spec. */
+async function storedMask(page: Page, name: string): Promise<RgbaImage> {
+  const [job] = await storedJobs(page, name);
+  const url = job?.spec.operations[0]?.params.mask_data_url;
+  expect(typeof url).toBe('string');
+  expect(url as string).toMatch(/^data:image\/png;base64,/);
+  return decodePng(Buffer.from((url as string).split(',')[1]!, 'base64'));
+}
+
+const at = (mask: RgbaImage, x: number, y: number) =>
+  [...mask.data.subarray((y * mask.width + x) * 4, (y * mask.width + x) * 4 + 4)].join(',');
+const WHITE = '255,255,255,255';
+const BLACK = '0,0,0,255';
+
+/** Every pixel is pure white or pure black; returns how many are white. */
+function whiteCount(mask: RgbaImage): number {
+  let white = 0;
+  for (let p = 0; p < mask.width * mask.height; p++) {
+    const pixel = at(mask, p % mask.width, Math.floor(p / mask.width));
+    expect([WHITE, BLACK]).toContain(pixel);
+    if (pixel === WHITE) white++;
+  }
+  return white;
+}
+
+/** A point of the canvas given in photo pixels, as page coordinates. */
+async function pagePoint(canvas: Locator, x: number, y: number, photoSize = 64) {
+  const box = (await canvas.boundingBox())!;
+  return { x: box.x + (x / photoSize) * box.width, y: box.y + (y / photoSize) * box.height };
+}
+
+async function mouseStroke(
+  page: Page,
+  canvas: Locator,
+  from: [number, number],
+  to: [number, number],
+) {
+  const a = await pagePoint(canvas, ...from);
+  const b = await pagePoint(canvas, ...to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Kintsugi' })).toBeVisible();
+});
+
+test('remove-object: a mask painted with the mouse becomes the job’s white-on-black PNG', async ({
+  page,
+}) => {
+  await chooseOperation(page, 'Remove object');
+  await addPhotos(page, [fixture('photo-small-64.png')]);
+  const painter = page.getByRole('dialog', { name: 'Paint over what to remove' });
+  await expect(painter).toBeVisible();
+  const canvas = painter.getByLabel('Mask over photo-small-64.png');
+  // The mask is made at the photo's own size, however large it is shown.
+  await expect(canvas).toHaveAttribute('width', '64');
+  await expect(canvas).toHaveAttribute('height', '64');
+  expect((await canvas.boundingBox())!.width).toBeGreaterThan(200);
+
+  const apply = painter.getByRole('button', { name: 'Apply mask' });
+  await expect(apply).toBeDisabled();
+  await painter.getByRole('slider', { name: 'Brush size' }).fill('40');
+  await mouseStroke(page, canvas, [12, 32], [52, 32]);
+  await expect(apply).toBeEnabled();
+
+  // Undo takes the stroke away, redo brings it back; clear is undoable too.
+  await painter.getByRole('button', { name: 'Undo' }).click();
+  await expect(apply).toBeDisabled();
+  await painter.getByRole('button', { name: 'Redo' }).click();
+  await expect(apply).toBeEnabled();
+  await painter.getByRole('button', { name: 'Clear' }).click();
+  await expect(apply).toBeDisabled();
+  await page.keyboard.press('Control+z');
+  await expect(apply).toBeEnabled();
+
+  // The eraser takes back the right end of the stroke.
+  const eraser = painter.getByRole('button', { name: 'Eraser' });
+  await eraser.click();
+  await expect(eraser).toHaveAttribute('aria-pressed', 'true');
+  await mouseStroke(page, canvas, [48, 20], [48, 44]);
+  await apply.click();
+  await expect(painter).toBeHidden();
+  await expect(jobRow(page, 'photo-small-64.png')).toContainText('Remove object');
+
+  const mask = await storedMask(page, 'photo-small-64.png');
+  expect([mask.width, mask.height]).toEqual([64, 64]);
+  expect(at(mask, 20, 32)).toBe(WHITE); // painted
+  expect(at(mask, 32, 32)).toBe(WHITE);
+  expect(at(mask, 48, 32)).toBe(BLACK); // erased
+  expect(at(mask, 32, 8)).toBe(BLACK); // never touched
+  expect(at(mask, 2, 60)).toBe(BLACK);
+  const white = whiteCount(mask);
+  // A brush of 40 screen px is about 6 photo px wide here, over about 30 px of stroke.
+  expect(white).toBeGreaterThan(100);
+  expect(white).toBeLessThan(600);
+});
+
+test('remove-text without auto-detection opens the painter, which takes touch and pen, one photo at a time', async ({
+  page,
+}) => {
+  await chooseOperation(page, 'Remove text');
+  await page.getByRole('checkbox', { name: 'Find text automatically' }).uncheck();
+  await addPhotos(page, [fixture('photo-small-32.png'), fixture('photo-small-64.png')]);
+  const painter = page.getByRole('dialog', { name: 'Paint over what to remove' });
+  await expect(painter).toContainText('photo-small-32.png (1 more photo after this one)');
+  await painter.getByRole('button', { name: 'Skip this photo' }).click();
+  await expect(painter).toContainText('photo-small-64.png');
+  await expect(painter).not.toContainText('more photo');
+
+  const canvas = painter.getByLabel('Mask over photo-small-64.png');
+  const cdp = await page.context().newCDPSession(page);
+  // A finger across the top, then a pen down the left side.
+  const touch = [await pagePoint(canvas, 10, 10), await pagePoint(canvas, 54, 10)];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [touch[0]!] });
+  for (let i = 1; i <= 8; i++) {
+    const x = touch[0]!.x + ((touch[1]!.x - touch[0]!.x) * i) / 8;
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchMove',
+      touchPoints: [{ x, y: touch[0]!.y }],
+    });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const pen = [await pagePoint(canvas, 10, 20), await pagePoint(canvas, 10, 54)];
+  const penEvent = (
+    type: 'mousePressed' | 'mouseMoved' | 'mouseReleased',
+    point: { x: number; y: number },
+  ) =>
+    cdp.send('Input.dispatchMouseEvent', {
+      type,
+      ...point,
+      button: 'left',
+      buttons: type === 'mouseReleased' ? 0 : 1,
+      clickCount: 1,
+      pointerType: 'pen',
+      force: 0.5,
+    });
+  await penEvent('mousePressed', pen[0]!);
+  for (let i = 1; i <= 8; i++) {
+    await penEvent('mouseMoved', {
+      x: pen[0]!.x,
+      y: pen[0]!.y + ((pen[1]!.y - pen[0]!.y) * i) / 8,
+    });
+  }
+  await penEvent('mouseReleased', pen[1]!);
+
+  await painter.getByRole('button', { name: 'Apply mask' }).click();
+  await expect(painter).toBeHidden();
+  expect(await storedJobs(page, 'photo-small-32.png')).toEqual([]);
+  const [job] = await storedJobs(page, 'photo-small-64.png');
+  expect(job?.spec.operations[0]).toMatchObject({
+    type: 'remove-text',
+    params: { auto_detect: false },
+  });
+  const mask = await storedMask(page, 'photo-small-64.png');
+  expect(at(mask, 32, 10)).toBe(WHITE); // touch
+  expect(at(mask, 10, 40)).toBe(WHITE); // pen
+  expect(at(mask, 40, 40)).toBe(BLACK);
+  whiteCount(mask);
+});
+
+test('remove-text with auto-detection needs no mask and queues at once', async ({ page }) => {
+  await chooseOperation(page, 'Remove text');
+  await addPhotos(page, [fixture('photo-small-32.png')]);
+  await expect(jobRow(page, 'photo-small-32.png')).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Paint over what to remove' })).toBeHidden();
+  const [job] = await storedJobs(page, 'photo-small-32.png');
+  expect(job?.spec.operations[0]?.params.mask_data_url).toBeUndefined();
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { explainError } from './errors.ts';
+
+describe('explainError', () => {
+  it('keeps the messages the engine already writes for people', () => {
+    const unreadable =
+      'This file could not be read as an image (image/png, 264 bytes). It may be damaged or in a format this browser cannot open.';
+    expect(explainError(unreadable)).toBe(unreadable);
+    expect(explainError('The input file of this job is missing from storage')).toBe(
+      'The input file of this job is missing from storage',
+    );
+  });
+
+  it('explains technical ones and keeps the original inside', () => {
+    expect(explainError('enhance.scale must be one of 2, 4')).toBe(
+      'A choice for this job is not allowed (enhance.scale must be one of 2, 4). Pick another value and try again.',
+    );
+    expect(explainError('RangeError: Array buffer allocation failed')).toMatch(/ran out of memory/);
+    expect(explainError('GPU device was lost: unknown')).toMatch(
+      /^The graphics processor stopped working on this job \(GPU device was lost: unknown\)/,
+    );
+    expect(explainError('Failed to fetch')).toMatch(/could not be fetched \(Failed to fetch\)/);
+    expect(explainError('This version of Kintsugi cannot run "deblur"')).toMatch(
+      /^This version of Kintsugi cannot do that/,
+    );
+    expect(explainError('TypeError: x is undefined')).toBe(
+      'Something went wrong: TypeError: x is undefined.',
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import type { Operation } from '../jobs/job.ts';
+
+/** One brush or eraser stroke, in the photo's own pixels. */
+export interface Stroke {
+  kind: 'paint' | 'erase';
+  /** Brush diameter in photo pixels. */
+  size: number;
+  /** x0, y0, x1, y1, …: a flat list keeps long strokes cheap. */
+  points: number[];
+}
+
+/** What undo and redo step through: a stroke, or "clear" (undoable like any other step). */
+export type Step = Stroke | { kind: 'clear' };
+
+export interface PendingPhoto {
+  file: File;
+  operation: Operation;
+}
+
+export const BRUSH_MIN = 2;
+export const BRUSH_MAX = 160;
+
+/**
+ * The mask painter's state: the photos waiting for a mask, and the steps painted on the current
+ * one. The component draws; this holds what to draw, so undo and redo are list moves.
+ */
+class Painter {
+  queue = $state.raw<PendingPhoto[]>([]);
+  current = $derived(this.queue[0] ?? null);
+  steps = $state.raw<Step[]>([]);
+  undone = $state.raw<Step[]>([]);
+  /** Brush diameter in screen pixels, so it feels the same on a small and a large photo. */
+  brush = $state(24);
+  erasing = $state(false);
+  /** Whether anything is painted since the last clear: an empty mask would remove nothing. */
+  painted = $derived.by(() => {
+    const cleared = this.steps.findLastIndex((s) => s.kind === 'clear');
+    return this.steps.slice(cleared + 1).some((s) => s.kind === 'paint');
+  });
+
+  enqueue(files: readonly File[], operation: Operation): void {
+    this.queue = [...this.queue, ...files.map((file) => ({ file, operation }))];
+  }
+
+  push(step: Step): void {
+    this.steps = [...this.steps, step];
+    this.undone = [];
+  }
+
+  undo(): void {
+    const last = this.steps.at(-1);
+    if (!last) return;
+    this.steps = this.steps.slice(0, -1);
+    this.undone = [...this.undone, last];
+  }
+
+  redo(): void {
+    const next = this.undone.at(-1);
+    if (!next) return;
+    this.undone = this.undone.slice(0, -1);
+    this.steps = [...this.steps, next];
+  }
+
+  clear(): void {
+    if (this.steps.length && this.steps.at(-1)?.kind !== 'clear') this.push({ kind: 'clear' });
+  }
+
+  setBrush(size: number): void {
+    this.brush = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, Math.round(size)));
+  }
+
+  /** Done with the current photo (applied or skipped): the next one starts with a clean mask. */
+  next(): void {
+    this.queue = this.queue.slice(1);
+    this.steps = [];
+    this.undone = [];
+    this.erasing = false;
+  }
+}
+
+export const painter = new Painter();
