@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -92,8 +92,8 @@ export async function fetchPackage(pkg: PinnedPackage): Promise<string> {
     );
   }
   // Unpack beside, then move into place, so an interrupted run never leaves half a package.
-  const staging = path.join(dir, 'staging');
-  await mkdir(staging);
+  // A folder of its own, so a leftover from an interrupted run can never be in the way.
+  const staging = await mkdtemp(path.join(dir, 'staging-'));
   await run('tar', ['-xzf', tarball, '-C', staging]);
   await rename(path.join(staging, 'package'), unpacked);
   await rm(staging, { recursive: true, force: true });
