@@ -177,6 +177,42 @@ test('remove-background: the matte matches the known mask (IoU ≥ 0.9) with sof
   expect(String(engine.method)).toContain('blur-fusion');
 });
 
+test('remove-background output_format jpg: the subject on white, as a JPEG', async ({ page }) => {
+  test.setTimeout(ISNET_TIMEOUT);
+  const scene = await flowerScene();
+  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const done = await runJob(
+    page,
+    input,
+    [{ type: 'remove-background', params: { output_format: 'jpg' } }],
+    200_000,
+  );
+  expect(done.contentType).toBe('image/jpeg');
+  expect(done.bytes.slice(0, 3)).toEqual([0xff, 0xd8, 0xff]);
+  const out = done.output;
+  const { subject, background } = maskRegions(scene.mask, 256, 256, 3);
+  let whiteError = 0;
+  let whiteCount = 0;
+  let subjectError = 0;
+  let subjectCount = 0;
+  for (let i = 0; i < scene.mask.length; i++) {
+    for (let c = 0; c < 3; c++) {
+      const o = i * 4 + c;
+      if (background[i])
+        [whiteError, whiteCount] = [whiteError + 255 - out.data[o]!, whiteCount + 1];
+      if (subject[i]) {
+        subjectError += Math.abs(out.data[o]! - scene.image.data[o]!);
+        subjectCount++;
+      }
+    }
+  }
+  console.log(
+    `remove-background jpg: mean distance from white ${(whiteError / whiteCount).toFixed(3)}, subject mean |Δ| ${(subjectError / subjectCount).toFixed(3)} (JPEG q90)`,
+  );
+  expect(whiteError / whiteCount).toBeLessThan(1);
+  expect(subjectError / subjectCount).toBeLessThan(4);
+});
+
 test('replace-background color: that colour where the mask is 0, the subject where it is 1', async ({
   page,
 }) => {

@@ -34,6 +34,9 @@ async function withResult(page: Page) {
 test('the main screen with a result and Settings open has no serious accessibility problem, in both themes', async ({
   page,
 }) => {
+  // Colours transition after a theme switch; axe must measure the settled colours, not a frame
+  // in between. The app turns transitions off under reduced motion (tested below).
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   await withResult(page);
   await page.getByText('Settings').click();
   await expect(page.getByRole('region', { name: 'This device' })).toBeVisible();
