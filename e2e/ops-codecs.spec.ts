@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
-import { call, createKey, openControlled, pollUntil } from './support/api.ts';
+import { call, createKey, openControlled } from './support/api.ts';
 import {
   addPhotos,
   chooseOperation,
@@ -7,6 +7,7 @@ import {
   readFixturePng,
   waitForStatus,
 } from './support/app.ts';
+import { decodeInPage, runOperationsJob, uploadBytes } from './support/ops.ts';
 import {
   type RgbaImage,
   createImage,
@@ -29,64 +30,6 @@ test.beforeEach(async ({ page }) => {
   key = await createKey(page, 'EnhanceCraft (sk_live_…)');
 });
 
-const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-
-/** Uploads bytes through the service worker, as the seed's upload example does. */
-async function upload(page: Page, name: string, type: string, bytes: Uint8Array): Promise<string> {
-  const answer = await page.evaluate(
-    async ({ name, type, base64, key }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const form = new FormData();
-      form.append('file', new File([bytes], name, { type }));
-      const response = await fetch('/api/v1/upload/api', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${key}` },
-        body: form,
-      });
-      return { status: response.status, body: (await response.json()) as { storage_key: string } };
-    },
-    { name, type, base64: toBase64(bytes), key },
-  );
-  expect(answer.status).toBe(200);
-  return answer.body.storage_key;
-}
-
-interface JobOutcome {
-  status: string;
-  error: string | null;
-  bytes: Uint8Array;
-  contentType: string;
-}
-
-/** Creates an operations job, polls it to its end, and fetches its output when it completed. */
-async function runJob(
-  page: Page,
-  inputKey: string,
-  operations: { type: string; params: Record<string, unknown> }[],
-): Promise<JobOutcome> {
-  const created = await call(page, 'POST', '/api/v1/jobs/api', {
-    key,
-    json: { input_key: inputKey, operations },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  const id = (created.body as { id: string }).id;
-  const done = await pollUntil(page, `/api/v1/jobs/api/${id}`, key, (b) =>
-    ['completed', 'failed'].includes(String(b.status)),
-  );
-  const status = String(done.status);
-  if (status !== 'completed') {
-    return { status, error: String(done.error_message), bytes: new Uint8Array(), contentType: '' };
-  }
-  const file = await call(page, 'GET', String(done.output_url), { binary: true });
-  expect(file.status).toBe(200);
-  return {
-    status,
-    error: null,
-    bytes: new Uint8Array(file.bytes!),
-    contentType: file.headers['content-type'] ?? '',
-  };
-}
-
 /** What a file really is, from its first bytes. */
 function magic(bytes: Uint8Array): string {
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
@@ -97,26 +40,7 @@ function magic(bytes: Uint8Array): string {
   return 'unknown';
 }
 
-/** Decodes any image with the browser (no colour management, straight alpha). */
-async function decodeInPage(page: Page, bytes: Uint8Array): Promise<RgbaImage> {
-  const { width, height, base64 } = await page.evaluate(async (b64) => {
-    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]);
-    const bitmap = await createImageBitmap(blob, {
-      premultiplyAlpha: 'none',
-      colorSpaceConversion: 'none',
-    });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d')!;
-    context.drawImage(bitmap, 0, 0);
-    const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    let binary = '';
-    for (let i = 0; i < data.length; i += 0x8000) {
-      binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    }
-    return { width: bitmap.width, height: bitmap.height, base64: btoa(binary) };
-  }, toBase64(bytes));
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-}
+const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 /** Chromium's own JPEG encoder, to make JPEG inputs (Node has none). */
 async function encodeJpegInPage(page: Page, png: Uint8Array, quality: number): Promise<Uint8Array> {
@@ -176,7 +100,7 @@ test('convert writes each asked format, really encoded, that the browser decodes
     for (let x = 64; x < 96; x++)
       source.data[(y * 96 + x) * 4 + 3] = Math.round((255 * (95 - x)) / 31);
   }
-  const input = await upload(page, 'fading-photo.png', 'image/png', encodePng(source));
+  const input = await uploadBytes(page, key, encodePng(source), 'fading-photo.png');
   const opaque = (img: RgbaImage) => region(img, 0, 0, 60, 64);
 
   const expected = {
@@ -188,7 +112,7 @@ test('convert writes each asked format, really encoded, that the browser decodes
   } as const;
   const sizes: Record<string, number> = {};
   for (const [format, [kind, mime]] of Object.entries(expected)) {
-    const out = await runJob(page, input, [
+    const out = await runOperationsJob(page, key, input, [
       { type: 'convert', params: { output_format: format, quality: 90 } },
     ]);
     expect(out.status, `${format}: ${out.error}`).toBe('completed');
@@ -245,7 +169,7 @@ test('convert writes each asked format, really encoded, that the browser decodes
   expect(wasm.every((u) => u.startsWith(`${origin}/`))).toBe(true);
 
   // Quality is passed through: a lower JPEG quality makes a smaller file.
-  const rough = await runJob(page, input, [
+  const rough = await runOperationsJob(page, key, input, [
     { type: 'convert', params: { output_format: 'jpg', quality: 20 } },
   ]);
   console.log(`convert jpg q20: ${rough.bytes.length} bytes (q90: ${sizes.jpg})`);
@@ -266,9 +190,12 @@ test('compress-optimize makes photos smaller at quality 85, and never makes a fi
   const png = encodePng(photo);
 
   // A photographic PNG: MozJPEG wins over lossless oxipng, as the seed's "via JPEG" says.
-  const fromPng = await runJob(page, await upload(page, 'photo-256.png', 'image/png', png), [
-    { type: 'compress-optimize', params: {} },
-  ]);
+  const fromPng = await runOperationsJob(
+    page,
+    key,
+    await uploadBytes(page, key, png, 'photo-256.png'),
+    [{ type: 'compress-optimize', params: {} }],
+  );
   expect(fromPng.status, String(fromPng.error)).toBe('completed');
   const pngScore = ssim(await decodeInPage(page, fromPng.bytes), photo);
   console.log(
@@ -280,9 +207,12 @@ test('compress-optimize makes photos smaller at quality 85, and never makes a fi
   // A JPEG from the camera (Chromium's encoder at 0.95) gets MozJPEG at 85.
   const jpeg = await encodeJpegInPage(page, png, 0.95);
   const jpegPixels = await decodeInPage(page, jpeg);
-  const fromJpeg = await runJob(page, await upload(page, 'photo-256.jpg', 'image/jpeg', jpeg), [
-    { type: 'compress-optimize', params: { quality: 85 } },
-  ]);
+  const fromJpeg = await runOperationsJob(
+    page,
+    key,
+    await uploadBytes(page, key, jpeg, 'photo-256.jpg', 'image/jpeg'),
+    [{ type: 'compress-optimize', params: { quality: 85 } }],
+  );
   expect(fromJpeg.status, String(fromJpeg.error)).toBe('completed');
   expect(magic(fromJpeg.bytes)).toBe('jpeg');
   const jpegScore = ssim(await decodeInPage(page, fromJpeg.bytes), jpegPixels);
@@ -304,9 +234,12 @@ test('compress-optimize makes photos smaller at quality 85, and never makes a fi
     }
   }
   const logoPng = encodePng(logo, { filter: 0 });
-  const fromLogo = await runJob(page, await upload(page, 'logo.png', 'image/png', logoPng), [
-    { type: 'compress-optimize', params: { quality: 60 } },
-  ]);
+  const fromLogo = await runOperationsJob(
+    page,
+    key,
+    await uploadBytes(page, key, logoPng, 'logo.png'),
+    [{ type: 'compress-optimize', params: { quality: 60 } }],
+  );
   expect(fromLogo.status, String(fromLogo.error)).toBe('completed');
   expect(magic(fromLogo.bytes)).toBe('png');
   console.log(
@@ -317,9 +250,12 @@ test('compress-optimize makes photos smaller at quality 85, and never makes a fi
 
   // Already small: quality 100 cannot beat a quality-30 JPEG, so the input comes back as it was.
   const small = await encodeJpegInPage(page, png, 0.3);
-  const kept = await runJob(page, await upload(page, 'small.jpg', 'image/jpeg', small), [
-    { type: 'compress-optimize', params: { quality: 100 } },
-  ]);
+  const kept = await runOperationsJob(
+    page,
+    key,
+    await uploadBytes(page, key, small, 'small.jpg', 'image/jpeg'),
+    [{ type: 'compress-optimize', params: { quality: 100 } }],
+  );
   expect(kept.status, String(kept.error)).toBe('completed');
   console.log(`compress already-small JPEG at q100: ${small.length} → ${kept.bytes.length} bytes`);
   expect(kept.bytes).toEqual(small);
@@ -327,7 +263,7 @@ test('compress-optimize makes photos smaller at quality 85, and never makes a fi
 
 test('crop-resize gives exact dimensions, and a crop keeps the source pixels', async ({ page }) => {
   const source = await readFixturePng('photo-wide-300x200.png');
-  const input = await upload(page, 'photo-wide-300x200.png', 'image/png', encodePng(source));
+  const input = await uploadBytes(page, key, encodePng(source), 'photo-wide-300x200.png');
   const cases: { params: Record<string, unknown>; size: [number, number] }[] = [
     { params: { crop: { pixels: [40, 30, 120, 90] } }, size: [120, 90] },
     { params: { crop: { percentage: [10, 20, 50, 50] } }, size: [150, 100] },
@@ -342,7 +278,7 @@ test('crop-resize gives exact dimensions, and a crop keeps the source pixels', a
   ];
   const outputs: RgbaImage[] = [];
   for (const { params, size } of cases) {
-    const out = await runJob(page, input, [{ type: 'crop-resize', params }]);
+    const out = await runOperationsJob(page, key, input, [{ type: 'crop-resize', params }]);
     expect(out.status, String(out.error)).toBe('completed');
     const image = decodePng(out.bytes);
     expect([image.width, image.height], JSON.stringify(params)).toEqual(size);
@@ -375,7 +311,7 @@ test('crop-resize gives exact dimensions, and a crop keeps the source pixels', a
     },
   });
   expect(empty.status).toBe(400);
-  const outside = await runJob(page, input, [
+  const outside = await runOperationsJob(page, key, input, [
     { type: 'crop-resize', params: { crop: { pixels: [250, 0, 100, 10] } } },
   ]);
   expect(outside.status).toBe('failed');
@@ -390,8 +326,8 @@ test('enhance ×6 runs the ×8 model and shrinks it to exactly six times the siz
     region(await readFixturePng('photo-original-128.png'), 16, 24, 96, 80),
     8,
   );
-  const input = await upload(page, 'tiny-12x10.png', 'image/png', encodePng(small));
-  const out = await runJob(page, input, [{ type: 'enhance', params: { scale: 6 } }]);
+  const input = await uploadBytes(page, key, encodePng(small), 'tiny-12x10.png');
+  const out = await runOperationsJob(page, key, input, [{ type: 'enhance', params: { scale: 6 } }]);
   expect(out.status, String(out.error)).toBe('completed');
   const image = decodePng(out.bytes);
   expect([image.width, image.height]).toEqual([72, 60]);

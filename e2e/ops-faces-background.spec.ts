@@ -8,6 +8,13 @@ import {
   pasteDisk,
 } from './support/background-scenes.ts';
 import { call, createKey, openControlled } from './support/api.ts';
+import {
+  type Operation,
+  decodeInPage,
+  runOperationsJob,
+  storedJob,
+  uploadBytes,
+} from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';
 import { type RgbaImage, encodePng } from './support/images.ts';
 import { type FaceSceneSpec, renderFaces } from './support/synthetic-face.ts';
@@ -24,116 +31,15 @@ test.beforeEach(async ({ page }) => {
   key = await createKey(page, 'EnhanceCraft (sk_live_…)');
 });
 
-/** Uploads bytes made in the test (not a fixture file) and returns the storage_key. */
-async function upload(page: Page, bytes: Uint8Array | number[], name: string): Promise<string> {
-  const answer = await page.evaluate(
-    async ({ key, bytes, name }) => {
-      const form = new FormData();
-      form.append('file', new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
-      const response = await fetch('/api/v1/upload/api', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${key}` },
-        body: form,
-      });
-      return { status: response.status, body: (await response.json()) as { storage_key: string } };
-    },
-    { key, bytes: [...bytes], name },
-  );
-  expect(answer.status).toBe(200);
-  return answer.body.storage_key;
-}
-
-/**
- * Polls a job until it ends, every 2.5 s: the key's 50 requests a minute (the seed's Pro tier)
- * would not last an ISNet job at pollUntil's two a second. A 429 waits for the window to reset.
- */
-async function pollSlowly(
-  page: Page,
-  path: string,
-  timeout: number,
-): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const answer = await call(page, 'GET', path, { key });
-    if (answer.status === 429) {
-      const reset = Number(answer.headers['x-ratelimit-reset']) * 1000;
-      await page.waitForTimeout(Math.min(60_000, Math.max(1000, reset - Date.now())));
-      continue;
-    }
-    expect(answer.status).toBe(200);
-    const body = answer.body as Record<string, unknown>;
-    if (['completed', 'failed'].includes(String(body.status))) return body;
-    if (Date.now() > end) throw new Error(`timed out polling ${path}: ${JSON.stringify(body)}`);
-    await page.waitForTimeout(2500);
-  }
-}
-
-interface Done {
-  id: string;
-  output: RgbaImage;
-  bytes: number[];
-  contentType: string;
-}
-
-/** Creates a job, polls it to completion and decodes its output in the page (any PNG/JPEG). */
-async function runJob(
-  page: Page,
-  inputKey: string,
-  operations: { type: string; params: Record<string, unknown> }[],
-  timeout = 90_000,
-): Promise<Done> {
-  const created = await call(page, 'POST', '/api/v1/jobs/api', {
-    key,
-    json: { input_key: inputKey, operations },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  const id = (created.body as { id: string }).id;
-  const done = await pollSlowly(page, `/api/v1/jobs/api/${id}`, timeout);
-  expect(done.error_message).toBeNull();
+/** Runs a job to completion and decodes its output in the page (PNG or JPEG). */
+async function runJob(page: Page, inputKey: string, operations: Operation[], timeout = 90_000) {
+  const done = await runOperationsJob(page, key, inputKey, operations, timeout);
+  expect(done.error).toBeNull();
   expect(done.status).toBe('completed');
-  const file = await page.evaluate(async (url) => {
-    const response = await fetch(url);
-    const blob = await response.blob();
-    const bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none' });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d')!;
-    context.drawImage(bitmap, 0, 0);
-    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    return {
-      width: bitmap.width,
-      height: bitmap.height,
-      data: [...data],
-      bytes: [...new Uint8Array(await blob.arrayBuffer())],
-      type: blob.type,
-    };
-  }, String(done.output_url));
-  return {
-    id,
-    output: { width: file.width, height: file.height, data: Uint8Array.from(file.data) },
-    bytes: file.bytes,
-    contentType: file.type,
-  };
+  return { ...done, output: await decodeInPage(page, done.bytes) };
 }
 
-/** The job's engine record as the engine stored it (the operations dialect does not show it). */
-async function engineOf(page: Page, id: string): Promise<Record<string, unknown>> {
-  return page.evaluate(
-    (id) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const open = indexedDB.open('kintsugi');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('jobs').objectStore('jobs').get(id);
-          get.onsuccess = () => {
-            resolve((get.result as { engine: Record<string, unknown> }).engine);
-            open.result.close();
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    id,
-  );
-}
+const engineOf = async (page: Page, id: string) => (await storedJob(page, id)).engine;
 
 /** A disk cut from the hibiscus photo, enlarged, pasted off-centre over woven fabric: 256². */
 async function flowerScene() {
@@ -146,7 +52,7 @@ test('remove-background: the matte matches the known mask (IoU ≥ 0.9) with sof
 }) => {
   test.setTimeout(ISNET_TIMEOUT);
   const scene = await flowerScene();
-  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
   const done = await runJob(page, input, [{ type: 'remove-background', params: {} }], 200_000);
   expect(done.contentType).toBe('image/png');
   expect([done.output.width, done.output.height]).toEqual([256, 256]);
@@ -180,7 +86,7 @@ test('remove-background: the matte matches the known mask (IoU ≥ 0.9) with sof
 test('remove-background output_format jpg: the subject on white, as a JPEG', async ({ page }) => {
   test.setTimeout(ISNET_TIMEOUT);
   const scene = await flowerScene();
-  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
   const done = await runJob(
     page,
     input,
@@ -188,7 +94,7 @@ test('remove-background output_format jpg: the subject on white, as a JPEG', asy
     200_000,
   );
   expect(done.contentType).toBe('image/jpeg');
-  expect(done.bytes.slice(0, 3)).toEqual([0xff, 0xd8, 0xff]);
+  expect([...done.bytes.slice(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
   const out = done.output;
   const { subject, background } = maskRegions(scene.mask, 256, 256, 3);
   let whiteError = 0;
@@ -218,7 +124,7 @@ test('replace-background color: that colour where the mask is 0, the subject whe
 }) => {
   test.setTimeout(ISNET_TIMEOUT);
   const scene = await flowerScene();
-  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
   const done = await runJob(
     page,
     input,
@@ -272,14 +178,14 @@ test('replace-background image: another upload behind the subject; a prompt is a
 }) => {
   test.setTimeout(ISNET_TIMEOUT);
   const scene = await flowerScene();
-  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
   // A backdrop of another size: it is scaled to cover 256² (×2 from 128², nothing cropped).
   const backdrop: RgbaImage = { width: 128, height: 128, data: new Uint8Array(128 * 128 * 4) };
   for (let i = 0; i < 128 * 128; i++) {
     const x = i % 128;
     backdrop.data.set([200, 2 * x, 255 - 2 * x, 255], i * 4);
   }
-  const backdropKey = await upload(page, encodePng(backdrop), 'gradient-backdrop.png');
+  const backdropKey = await uploadBytes(page, key, encodePng(backdrop), 'gradient-backdrop.png');
 
   const prompt = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
@@ -351,7 +257,7 @@ test('blur-background: high frequencies drop behind the subject, stay in it, no 
 }) => {
   test.setTimeout(ISNET_TIMEOUT);
   const scene = await flowerScene();
-  const input = await upload(page, encodePng(scene.image), 'flower-disk-on-fabric.png');
+  const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
   const done = await runJob(
     page,
     input,
@@ -406,7 +312,7 @@ test('smart-crop: exact ratios, the salient patch inside, faces kept against sal
       if (inside) patchPixels++;
     }
   }
-  const input = await upload(page, encodePng(flat), 'bright-patch-right-of-centre.png');
+  const input = await uploadBytes(page, key, encodePng(flat), 'bright-patch-right-of-centre.png');
   const expected: Record<string, [number, number]> = {
     '1:1': [160, 160],
     '4:3': [213, 160],
@@ -438,7 +344,12 @@ test('smart-crop: exact ratios, the salient patch inside, faces kept against sal
     patch: { x: 250, y: 70, width: 40, height: 40 },
   };
   const facePng = await page.evaluate(renderFaces, faces);
-  const faceInput = await upload(page, facePng, 'face-left-patch-right.png');
+  const faceInput = await uploadBytes(
+    page,
+    key,
+    Uint8Array.from(facePng),
+    'face-left-patch-right.png',
+  );
   const done = await runJob(page, faceInput, [
     { type: 'smart-crop', params: { aspect_ratio: '9:16', padding_percent: 10 } },
   ]);
@@ -465,7 +376,7 @@ test('enhance-face: faces found, restored in place, the rest untouched; no face 
     ],
   };
   const png = await page.evaluate(renderFaces, spec);
-  const input = await upload(page, png, 'two-synthetic-faces.png');
+  const input = await uploadBytes(page, key, Uint8Array.from(png), 'two-synthetic-faces.png');
   const original = await page.evaluate(async (bytes) => {
     const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)]));
     const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
@@ -511,7 +422,7 @@ test('enhance-face: faces found, restored in place, the rest untouched; no face 
   expect(corner).toBe(0);
   expect(top).toBe(0);
 
-  const noFace = await upload(page, encodePng(fabric(96, 64)), 'fabric-no-face.png');
+  const noFace = await uploadBytes(page, key, encodePng(fabric(96, 64)), 'fabric-no-face.png');
   const unchanged = await runJob(page, noFace, [{ type: 'enhance-face', params: {} }]);
   // Byte for byte the file that was uploaded (one comparison, not one expect per byte).
   expect(Buffer.from(unchanged.bytes).equals(Buffer.from(encodePng(fabric(96, 64))))).toBe(true);

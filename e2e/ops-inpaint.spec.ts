@@ -12,7 +12,8 @@ import {
   resizeMask,
   ringAround,
 } from '../src/engine/inpaint/mask.ts';
-import { call, createKey, openControlled } from './support/api.ts';
+import { call, createKey, openControlled, pollUntil } from './support/api.ts';
+import { runOperationsJob, storedJob, uploadBytes } from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';
 import {
   type RgbaImage,
@@ -49,85 +50,11 @@ function maskPng(mask: Mask): Uint8Array {
   return encodePng(img);
 }
 
-/** Uploads PNG bytes made by the test, as a multipart form, from inside the page. */
-async function upload(page: Page, png: Uint8Array, name: string): Promise<string> {
-  const answer = await page.evaluate(
-    async ({ bytes, name, key }) => {
-      const form = new FormData();
-      form.append('file', new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
-      const response = await fetch('/api/v1/upload/api', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${key}` },
-        body: form,
-      });
-      return { status: response.status, body: (await response.json()) as { storage_key: string } };
-    },
-    { bytes: [...png], name, key },
-  );
-  expect(answer.status).toBe(200);
-  return answer.body.storage_key;
-}
-
 /** Runs one operation on an uploaded PNG; returns the finished job and its decoded output. */
-async function runJob(
-  page: Page,
-  input: string,
-  type: string,
-  params: Record<string, unknown>,
-): Promise<{ id: string; image: RgbaImage }> {
-  const created = await call(page, 'POST', '/api/v1/jobs/api', {
-    key,
-    json: { input_key: input, operations: [{ type, params }] },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  const id = (created.body as { id: string }).id;
-  const done = await poll(page, `/api/v1/jobs/api/${id}`, key, ['completed', 'failed']);
-  expect(done, JSON.stringify(done)).toMatchObject({ status: 'completed', error_message: null });
-  const output = await call(page, 'GET', String(done.output_url), { binary: true });
-  expect(output.status).toBe(200);
-  return { id, image: decodePng(new Uint8Array(output.bytes!)) };
-}
-
-/**
- * Polls every 2 s, as the seed's example loop does: these jobs run for several seconds, and
- * pollUntil's 0.5 s would pass the key's 50 requests a minute.
- */
-async function poll(
-  page: Page,
-  path: string,
-  apiKey: string,
-  until: string[],
-): Promise<Record<string, unknown>> {
-  const end = Date.now() + 100_000;
-  for (;;) {
-    const answer = await call(page, 'GET', path, { key: apiKey });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    const body = answer.body as Record<string, unknown>;
-    if (until.includes(String(body.status))) return body;
-    if (Date.now() > end) throw new Error(`timed out polling ${path}: ${JSON.stringify(body)}`);
-    await page.waitForTimeout(2000);
-  }
-}
-
-/** The job as IndexedDB holds it: which engine ran, and why it failed. */
-async function jobRecord(page: Page, id: string) {
-  return page.evaluate(
-    (id) =>
-      new Promise<{ engine: { method?: string; model?: string } | null; error: string | null }>(
-        (resolve, reject) => {
-          const open = indexedDB.open('kintsugi');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const get = open.result.transaction('jobs').objectStore('jobs').get(id);
-            get.onsuccess = () => {
-              resolve({ engine: get.result.engine, error: get.result.error });
-              open.result.close();
-            };
-          };
-        },
-      ),
-    id,
-  );
+async function runJob(page: Page, input: string, type: string, params: Record<string, unknown>) {
+  const done = await runOperationsJob(page, key, input, [{ type, params }]);
+  expect(done, done.error ?? '').toMatchObject({ status: 'completed', error: null });
+  return { id: done.id, image: decodePng(done.bytes) };
 }
 
 function meanRgb(img: RgbaImage, where: Uint8Array): number[] {
@@ -175,7 +102,7 @@ test('remove-object fills a masked object from its surroundings and leaves the r
   }
   // The mask is sent at half size: the operation scales it to the photo.
   const halfMask = resizeMask(object, W / 2, H / 2);
-  const input = await upload(page, encodePng(photo), 'red-disc-on-gradient.png');
+  const input = await uploadBytes(page, key, encodePng(photo), 'red-disc-on-gradient.png');
 
   const bad = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
@@ -214,7 +141,7 @@ test('remove-object fills a masked object from its surroundings and leaves the r
   const around = meanRgb(image, ring.data);
   const colourGap = Math.hypot(...inside.map((v, c) => v - around[c]!));
   const objectPixelsLeft = meanRgb(image, object.data);
-  const record = await jobRecord(page, id);
+  const record = await storedJob(page, id);
   console.log(
     `remove-object ${W}×${H}: ${seconds.toFixed(1)} s; samples changed outside the mask: ${changedOutside}; fill mean ${inside.map((v) => v.toFixed(1)).join('/')} vs ring ${around.map((v) => v.toFixed(1)).join('/')} (distance ${colourGap.toFixed(1)}); engine: ${record.engine?.method}`,
   );
@@ -264,7 +191,7 @@ test('remove-text finds rendered text with PP-OCRv4 and removes it', async ({ pa
     textPixels[i] = d > 60 ? 1 : 0;
   }
   const textCount = textPixels.reduce((a, b) => a + b, 0);
-  const input = await upload(page, encodePng(withText), 'hibiscus-with-caption.png');
+  const input = await uploadBytes(page, key, encodePng(withText), 'hibiscus-with-caption.png');
 
   const refused = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
@@ -303,7 +230,7 @@ test('remove-text finds rendered text with PP-OCRv4 and removes it', async ({ pa
     return detailEnergy(only, 0);
   };
   const [eText, eResult, eClean] = [energy(withText), energy(image), energy(clean)];
-  const record = await jobRecord(page, id);
+  const record = await storedJob(page, id);
   console.log(
     `remove-text 256×256: ${seconds.toFixed(1)} s; ${textCount} text pixels, recall ${(recall * 100).toFixed(1)} %; mean |error| vs clean on text pixels ${errorBefore.toFixed(1)} → ${errorAfter.toFixed(1)}; edge energy in the text area: text ${eText.toFixed(2)}, result ${eResult.toFixed(2)}, clean photo ${eClean.toFixed(2)}; engine: ${record.engine?.model} / ${record.engine?.method}`,
   );
@@ -319,7 +246,7 @@ test('restore-old-photo repairs scratches and dust and leaves the rest of the ph
   const clean = resizeBicubic(await readFixturePng('photo-original-128.png'), 192, 192);
   const old = damage(clean.data, 192, 192, { noise: 4 });
   const oldPhoto: RgbaImage = { width: 192, height: 192, data: old.rgba };
-  const input = await upload(page, encodePng(oldPhoto), 'old-photo-scratched.png');
+  const input = await uploadBytes(page, key, encodePng(oldPhoto), 'old-photo-scratched.png');
   // Every request the page and its workers make, to see where OpenCV.js comes from.
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
@@ -345,7 +272,7 @@ test('restore-old-photo repairs scratches and dust and leaves the rest of the ph
     }
     return psnr(a, b);
   })();
-  const record = await jobRecord(page, repaired.id);
+  const record = await storedJob(page, repaired.id);
   console.log(
     `restore-old-photo 192×192: ${seconds.toFixed(1)} s; scratch/speck pixels' mean |error| vs clean ${before.toFixed(1)} → ${after.toFixed(1)}; pixels > 8 px from any defect: mean |change| ${farChange.toFixed(2)}, PSNR vs input ${farPsnr.toFixed(1)} dB; engine: ${record.engine?.method}`,
   );
@@ -374,7 +301,7 @@ test('restore-old-photo color_boost 1.5 raises a faded print’s mean chroma abo
     const [L, a, b] = srgb8ToOklab(clean.data[p]!, clean.data[p + 1]!, clean.data[p + 2]!);
     faded.data.set([...oklabToSrgb8(L, a * 0.5, b * 0.5), 255], p);
   }
-  const input = await upload(page, encodePng(faded), 'faded-print.png');
+  const input = await uploadBytes(page, key, encodePng(faded), 'faded-print.png');
   const started = Date.now();
   const boosted = await runJob(page, input, 'restore-old-photo', {
     auto_repair_damage: false,
@@ -382,7 +309,7 @@ test('restore-old-photo color_boost 1.5 raises a faded print’s mean chroma abo
     face_enhancement_level: 0,
   });
   const ratio = meanChroma(boosted.image.data) / meanChroma(faded.data);
-  const record = await jobRecord(page, boosted.id);
+  const record = await storedJob(page, boosted.id);
   console.log(
     `color_boost 1.5 on a faded print: mean OKLCH chroma ${meanChroma(faded.data).toFixed(4)} → ${meanChroma(boosted.image.data).toFixed(4)} (×${ratio.toFixed(3)}), ${((Date.now() - started) / 1000).toFixed(1)} s; engine: ${record.engine?.method}`,
   );
@@ -395,7 +322,7 @@ test('restore-old-photo with colorization: 400 from the operations API, a failed
   page,
 }) => {
   const photo = encodePng(await readFixturePng('photo-small-32.png'));
-  const input = await upload(page, photo, 'black-and-white.png');
+  const input = await uploadBytes(page, key, photo, 'black-and-white.png');
   // No colorization model ships: the operations dialect says so at once...
   const refused = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
@@ -417,9 +344,11 @@ test('restore-old-photo with colorization: 400 from the operations API, a failed
   });
   expect(created.status).toBe(202);
   const id = (created.body as { id: string }).id;
-  const done = await poll(page, `/api/v1/restorations/${id}`, picRenew, ['complete', 'failed']);
+  const done = await pollUntil(page, `/api/v1/restorations/${id}`, picRenew, (b) =>
+    ['complete', 'failed'].includes(String(b.status)),
+  );
   expect(done.status).toBe('failed');
-  const failed = await jobRecord(page, id);
+  const failed = await storedJob(page, id);
   console.log(`colorize restoration failed with: ${failed.error}`);
   expect(failed.error).toMatch(/needs a colorization model, and none is installed/);
 });

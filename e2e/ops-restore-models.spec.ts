@@ -1,5 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
-import { call, createKey, openControlled, pollUntil } from './support/api.ts';
+import { call, createKey, openControlled } from './support/api.ts';
+import { type StoredJob, runOperationsJob, storedJob, uploadBytes } from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';
 import {
   type RgbaImage,
@@ -31,50 +32,9 @@ test.beforeEach(async ({ page }) => {
   key = await createKey(page, 'EnhanceCraft (sk_live_…)');
 });
 
-const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-
-async function upload(page: Page, name: string, type: string, bytes: Uint8Array): Promise<string> {
-  const answer = await page.evaluate(
-    async ({ name, type, base64, key }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const form = new FormData();
-      form.append('file', new File([bytes], name, { type }));
-      const response = await fetch('/api/v1/upload/api', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${key}` },
-        body: form,
-      });
-      return { status: response.status, body: (await response.json()) as { storage_key: string } };
-    },
-    { name, type, base64: toBase64(bytes), key },
-  );
-  expect(answer.status).toBe(200);
-  return answer.body.storage_key;
-}
-
-/** The job's engine record as the engine stored it (the operations dialect does not show it). */
-async function engineOf(page: Page, id: string): Promise<Record<string, unknown>> {
-  return page.evaluate(
-    (id) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const open = indexedDB.open('kintsugi');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('jobs').objectStore('jobs').get(id);
-          get.onsuccess = () => {
-            resolve((get.result as { engine: Record<string, unknown> }).engine);
-            open.result.close();
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    id,
-  );
-}
-
 interface Result {
   image: RgbaImage;
-  engine: Record<string, unknown>;
+  engine: StoredJob['engine'];
 }
 
 /** Uploads an image, runs one operation on it, and decodes the PNG it made. */
@@ -84,25 +44,11 @@ async function runOperation(
   type: string,
   params: Record<string, unknown> = {},
 ): Promise<Result> {
-  const inputKey = await upload(page, input.name, input.type, input.bytes);
-  const created = await call(page, 'POST', '/api/v1/jobs/api', {
-    key,
-    json: { input_key: inputKey, operations: [{ type, params }] },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  const id = (created.body as { id: string }).id;
-  const done = await pollUntil(
-    page,
-    `/api/v1/jobs/api/${id}`,
-    key,
-    (b) => ['completed', 'failed'].includes(String(b.status)),
-    110_000,
-  );
-  expect(done, JSON.stringify(done)).toMatchObject({ status: 'completed', error_message: null });
-  const file = await call(page, 'GET', String(done.output_url), { binary: true });
-  expect(file.status).toBe(200);
-  expect(file.headers['content-type']).toBe('image/png');
-  return { image: decodePng(new Uint8Array(file.bytes!)), engine: await engineOf(page, id) };
+  const inputKey = await uploadBytes(page, key, input.bytes, input.name, input.type);
+  const done = await runOperationsJob(page, key, inputKey, [{ type, params }], 110_000);
+  expect(done, done.error ?? '').toMatchObject({ status: 'completed', error: null });
+  expect(done.contentType).toBe('image/png');
+  return { image: decodePng(done.bytes), engine: (await storedJob(page, done.id)).engine };
 }
 
 const png = (name: string, img: RgbaImage) => ({
@@ -147,7 +93,7 @@ async function jpegInBrowser(
         pixels: encode(new Uint8Array(data.buffer)),
       };
     },
-    { b64: toBase64(encodePng(img)), quality },
+    { b64: Buffer.from(encodePng(img)).toString('base64'), quality },
   );
   return {
     bytes: new Uint8Array(Buffer.from(jpeg, 'base64')),
@@ -265,7 +211,7 @@ test('denoise: the level picks the CUnet model, and the strongest removes the mo
   const bad = await call(page, 'POST', '/api/v1/jobs/api', {
     key,
     json: {
-      input_key: await upload(page, input.name, input.type, input.bytes),
+      input_key: await uploadBytes(page, key, input.bytes, input.name, input.type),
       operations: [{ type: 'denoise', params: { enhancement_level: 1.5 } }],
     },
   });
