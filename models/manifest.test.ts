@@ -36,13 +36,17 @@ it('lists models sorted by id', () => {
   expect(ids).toEqual([...ids].sort());
 });
 
-it('lists analysis models sorted by id, each id once across both lists', () => {
+it('lists analysis models sorted by id, each id once across all lists', () => {
   expect(Array.isArray(manifest.analysis), `models/manifest.json has no analysis: ${HINT}`).toBe(
     true,
   );
   const ids = manifest.analysis.map((model) => model.id);
   expect(ids).toEqual([...ids].sort());
-  const all = [...manifest.models.map((model) => model.id), ...ids];
+  const all = [
+    ...manifest.models.map((model) => model.id),
+    ...ids,
+    ...(manifest.interpolation ?? []).map((model) => model.id),
+  ];
   expect(new Set(all).size).toBe(all.length);
 });
 
@@ -86,6 +90,40 @@ describe.each(manifest.models.map((model) => [model.id, model] as const))('%s', 
 // Analysis models are not run here (ISNet alone takes ~17 s): their outputs are tested against
 // their sources in tfjs-graph-to-onnx.test.ts and onnx-sources.test.ts. This checks that the
 // shipped files take and give what the manifest tells the app (loading ISNet takes ~1.5 s).
+describe.each((manifest.interpolation ?? []).map((model) => [model.id, model] as const))(
+  '%s',
+  (_id, model) => {
+    it('lists a smallest float32-compute variant first, each with its PSNR against fp32', () => {
+      const first = model.variants[0];
+      expect(first?.compute).toBe('float32');
+      const float32Compute = model.variants.filter((v) => v.compute === 'float32');
+      for (const variant of float32Compute)
+        expect(variant.bytes).toBeGreaterThanOrEqual(first!.bytes);
+      for (const variant of model.variants) {
+        if (variant.id !== 'fp32') expect(variant.psnr === null || variant.psnr! > 0).toBe(true);
+      }
+    });
+
+    it.each(variantCases(model.variants))(
+      'variant %s matches its file under public/ and its inputs and outputs',
+      async (_variantId, variant) => {
+        await expectMatchesFile(variant);
+        const session = await ort.InferenceSession.create(
+          new Uint8Array(await readFile(path.join(PUBLIC_DIR, variant.file))),
+        );
+        try {
+          expect([...session.inputNames].sort()).toEqual(
+            [...model.input.frames, model.input.time].sort(),
+          );
+          expect(session.outputNames).toEqual([model.output.name]);
+        } finally {
+          await session.release();
+        }
+      },
+    );
+  },
+);
+
 describe.each((manifest.analysis ?? []).map((model) => [model.id, model] as const))(
   'analysis %s',
   (_id, model) => {

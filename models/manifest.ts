@@ -9,6 +9,11 @@ export interface ModelVariant {
   sha256: string;
   weights: 'float32' | 'float16' | 'int8';
   compute: 'float32' | 'float16';
+  /**
+   * PSNR in dB of this variant's output against the float32 file's on the build's check picture
+   * (null: identical); absent on the float32 file itself.
+   */
+  psnr?: number | null;
 }
 
 export interface ModelEntry {
@@ -16,9 +21,12 @@ export interface ModelEntry {
   label: string; // 'ESRGAN medium ×4 (idealo RDN)'
   operations: string[]; // ['enhance']
   scale: number; // 4
-  input: { name: string; layout: 'NCHW'; channels: 3; range: [number, number] };
-  output: { name: string; layout: 'NCHW'; channels: 3; range: [number, number] };
-  tile: { size: number; context: number; min: number; max: number }; // input pixels; context = margin of extra pixels each side that gets cropped off
+  /** The built-in models are all NCHW; a model added in Settings may be NHWC. */
+  input: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
+  output: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
+  tile: { size: number; context: number; min: number; max: number; whole?: boolean }; // input pixels; context = margin of extra pixels each side that gets cropped off
+  // whole: the model averages over its whole input (squeeze-excitation), so it runs on the whole
+  // image (with context) when that fits workers/whole-image.ts's budget, tiles only beyond it.
   /** The first float32-compute variant is the one a backend without shader-f16 loads. */
   variants: ModelVariant[];
   /**
@@ -81,10 +89,37 @@ export interface AnalysisModelEntry {
   licenseNote?: string;
 }
 
+/**
+ * A frame interpolation model: two frames and a time t between them (0: the first, 1: the
+ * second) give the frame at t. Frames are RGB planes, NCHW float32 in `range`; the time is a
+ * one-channel plane of the frames' size filled with t. Height and width must be multiples of
+ * `sizeMultiple`: pad the frames (edge pixels repeated), then crop the output back.
+ */
+export interface InterpolationModelEntry {
+  id: string; // 'rife-v4.6'
+  label: string;
+  operations: string[]; // ['interpolate']
+  input: {
+    frames: [string, string];
+    time: string;
+    layout: 'NCHW';
+    channels: 3;
+    range: [number, number];
+    sizeMultiple: number;
+  };
+  output: { name: string; layout: 'NCHW'; channels: 3; range: [number, number] };
+  /** The first float32-compute variant is the one a backend without shader-f16 loads. */
+  variants: ModelVariant[];
+  source: ModelEntry['source'];
+  license: string;
+}
+
 export interface Manifest {
   version: 1;
   /** Image-to-image models (upscalers, denoisers), sorted by id. */
   models: ModelEntry[];
   /** Face, segmentation, text and matting models, sorted by id. */
   analysis: AnalysisModelEntry[];
+  /** Frame interpolation models, sorted by id. */
+  interpolation: InterpolationModelEntry[];
 }

@@ -60,6 +60,7 @@ const FORWARD: Readonly<Record<string, Forward>> = {
   Crop: (l, inputs) => [crop(l, inputs)],
   Padding: (l, [x]) => [padding(l, one(x))],
   Pooling: (l, [x]) => [globalPooling(l, one(x))],
+  'rife.Warp': (_l, [x, flow]) => [warp(one(x), one(flow))],
 };
 
 function one(blob: Mat | undefined): Mat {
@@ -67,15 +68,21 @@ function one(blob: Mat | undefined): Mat {
   return blob;
 }
 
-/** Runs the network on one (c, h, w) input and returns its single output blob. */
-export function runNcnnReference(model: NcnnModel, input: Mat): Mat {
+/**
+ * Runs the network and returns its single output blob. `input` feeds the Input layers in .param
+ * order: one (c, h, w) blob, or one per Input layer.
+ */
+export function runNcnnReference(model: NcnnModel, input: Mat | readonly Mat[]): Mat {
   const blobs = new Map<string, Mat>();
   const read = new Set(model.layers.flatMap((layer) => layer.bottoms));
+  const inputs = 'dims' in input ? [input] : [...input];
   let output: Mat | undefined;
   for (const layer of model.layers) {
     let results: Mat[];
     if (layer.type === 'Input') {
-      results = [input];
+      const next = inputs.shift();
+      if (!next) throw new Error(`reference: no blob given for Input '${layer.name}'`);
+      results = [next];
     } else {
       const forward = FORWARD[layer.type];
       if (!forward) throw new Error(`reference: no ${layer.type} (layer '${layer.name}')`);
@@ -467,10 +474,22 @@ const BINARY: Readonly<Record<number, (a: number, b: number) => number>> = {
   9: (a, b) => b ** a,
 };
 
-/** Applies f elementwise; a vector meets an image one value per channel (ncnn broadcasting). */
+/**
+ * Applies f elementwise; a vector meets an image one value per channel, a one-channel image
+ * meets every channel of an image of its size (ncnn broadcasting).
+ */
 function elementwise(a: Mat, b: Mat, f: (x: number, y: number) => number): Mat {
+  const planeSize = Math.max(a.h * a.w, b.h * b.w);
+  if (a.dims === 3 && b.dims === 3 && a.c !== b.c && (a.c === 1 || b.c === 1)) {
+    const [big, small, swapped] = a.c > b.c ? [a, b, false] : [b, a, true];
+    if (small.h !== big.h || small.w !== big.w) throw new Error('reference: sizes differ');
+    const data = big.data.map((v, i) => {
+      const other = small.data[i % planeSize] as number;
+      return swapped ? f(other, v) : f(v, other);
+    });
+    return { ...big, data };
+  }
   const [big, small, swapped] = a.dims >= b.dims ? [a, b, false] : [b, a, true];
-  const planeSize = big.h * big.w;
   if (small.c !== big.c || (small.dims === big.dims && small.data.length !== big.data.length)) {
     throw new Error('reference: operands do not broadcast');
   }
@@ -628,6 +647,35 @@ function globalPooling(l: Layer, x: Mat): Mat {
     let acc = max ? -Infinity : 0;
     for (const v of plane) acc = max ? Math.max(acc, v) : acc + v;
     out.data[c] = max ? acc : acc / planeSize;
+  }
+  return out;
+}
+
+/**
+ * rife-ncnn-vulkan's Warp (warp.cpp): each output pixel samples the image at itself plus the
+ * flow (channel 0 along x, 1 along y), bilinearly, with each of the four taps' indices clamped
+ * into the image.
+ */
+function warp(x: Mat, flow: Mat): Mat {
+  if (flow.c !== 2 || flow.h !== x.h || flow.w !== x.w) throw new Error('reference: bad flow');
+  const out = image(x.c, x.h, x.w);
+  const clamp = (v: number, size: number) => Math.min(Math.max(v, 0), size - 1);
+  for (let y = 0; y < x.h; y++) {
+    for (let i = 0; i < x.w; i++) {
+      const sx = i + at(flow, 0, y, i);
+      const sy = y + at(flow, 1, y, i);
+      const fx = Math.floor(sx);
+      const fy = Math.floor(sy);
+      const alpha = sx - fx;
+      const beta = sy - fy;
+      const [x0, x1] = [clamp(fx, x.w), clamp(fx + 1, x.w)];
+      const [y0, y1] = [clamp(fy, x.h), clamp(fy + 1, x.h)];
+      for (let c = 0; c < x.c; c++) {
+        const top = (1 - alpha) * at(x, c, y0, x0) + alpha * at(x, c, y0, x1);
+        const bottom = (1 - alpha) * at(x, c, y1, x0) + alpha * at(x, c, y1, x1);
+        out.data[(c * x.h + y) * x.w + i] = (1 - beta) * top + beta * bottom;
+      }
+    }
   }
   return out;
 }

@@ -53,8 +53,21 @@ export const FRONT_ENDS = {
 // Mirroring needs an input larger than what it pads (as with ncnn's copy_make_border): 20 px for
 // Real-CUGAN counting the alignment row. The app's tiles are never smaller than tile.min.
 
+/** One graph input of a model with several ncnn Input layers (RIFE: two frames and the time). */
+export interface NcnnGraphInput {
+  name: string;
+  /** ncnn Input layers rarely say; the converter tracks channel counts to check shapes. */
+  channels: number;
+}
+
 export interface NcnnConvertOptions {
+  /** The graph input of a model with one Input layer. */
   inputName: string;
+  /**
+   * For a model with several Input layers: one per layer, in .param order (`inputName` is then
+   * not used). No front end applies to these.
+   */
+  inputs?: readonly NcnnGraphInput[];
   outputName: string;
   /** The ONNX graph name. */
   graphName: string;
@@ -62,6 +75,9 @@ export interface NcnnConvertOptions {
 }
 
 const PRODUCER = { name: 'kintsugi-ncnn-to-onnx', version: '1' };
+
+/** onnx.TensorProto.DataType.FLOAT, for Cast (onnx-proto is imported for its types only). */
+const ONNX_FLOAT = 1;
 
 /** Image models: an Input layer that does not say how many channels it has gets RGB. */
 const DEFAULT_INPUT_CHANNELS = 3;
@@ -126,6 +142,7 @@ const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Crop: convertCrop,
   Padding: convertPadding,
   Pooling: convertPooling,
+  'rife.Warp': convertRifeWarp,
 };
 
 // Input has no converter: the graph walker turns it into the graph input.
@@ -457,9 +474,14 @@ function convertBinaryOp(ctx: LayerContext): TensorRef[] {
 
 /**
  * The shape of `a ∘ b` under ncnn's broadcasting for the cases that keep ONNX's: equal shapes,
- * or an image and a vector of its channel count (one value per channel).
+ * an image and a vector of its channel count (one value per channel), or an image and a
+ * one-channel image of its size (one value per pixel).
  */
 function broadcastResult(ctx: LayerContext, a: TensorRef, b: TensorRef, output: string): TensorRef {
+  if (a.kind === 'image' && b.kind === 'image' && (a.channels === 1 || b.channels === 1)) {
+    // A one-channel image meets every channel of the other at the same pixel (RIFE's masks).
+    return { name: output, channels: Math.max(a.channels, b.channels), kind: 'image' };
+  }
   if (a.channels !== b.channels) {
     throw ctx.fail(`unsupported broadcast of ${a.channels} and ${b.channels} channels`);
   }
@@ -690,6 +712,88 @@ function convertPooling(ctx: LayerContext): TensorRef[] {
   return [{ name: output, channels: input.channels, kind: 'vector' }];
 }
 
+/**
+ * rife-ncnn-vulkan's custom Warp layer (its warp.cpp): output(x, y) is the image sampled
+ * bilinearly at (x + flow₀(x, y), y + flow₁(x, y)), the four taps clamped into the image. That is
+ * ONNX GridSample with align_corners (−1 and 1 are the centres of the edge pixels) and border
+ * padding, once the flow in pixels becomes a normalised position: gx = (x + flow₀) · 2 / (W − 1)
+ * − 1, likewise for y. W and H are only known at run time, so they come from Shape.
+ */
+function convertRifeWarp(ctx: LayerContext): TensorRef[] {
+  const [picture, flow] = ctx.inputs;
+  if (ctx.inputs.length !== 2 || !picture || !flow) {
+    throw ctx.fail(`needs 2 inputs, got ${ctx.inputs.length}`);
+  }
+  if (picture.kind !== 'image' || flow.kind !== 'image' || flow.channels !== 2) {
+    throw ctx.fail('needs an image and a two-channel flow');
+  }
+  const output = ctx.outputs[0] as string;
+  const temp = (
+    suffix: string,
+    opType: string,
+    inputs: string[],
+    attributes: onnx.IAttributeProto[] = [],
+  ) => {
+    const name = ctx.tempName(suffix);
+    ctx.addNode(opType, inputs, name, attributes);
+    return name;
+  };
+  const shape = temp('shape', 'Shape', [flow.name]);
+  const size = temp('hw', 'Slice', [shape, ctx.int64('hw_start', [2]), ctx.int64('hw_end', [4])]);
+  const sizeFloat = ctx.tempName('hw_float');
+  ctx.addNode('Cast', [size], sizeFloat, [attribute.int('to', ONNX_FLOAT)]);
+  const zero = ctx.initializer('zero', [], Float32Array.of(0));
+  const one = ctx.initializer('one', [], Float32Array.of(1));
+  const two = ctx.initializer('two', [], Float32Array.of(2));
+  const firstAxis = ctx.int64('first_axis', [0]);
+  /** flow channel `channel` (0: x, along axis 3; 1: y, along axis 2) as a normalised position. */
+  const normalised = (channel: number, suffix: string) => {
+    const sizeIndex = channel === 0 ? 1 : 0;
+    const n = temp(`${suffix}_n`, 'Squeeze', [
+      temp(`${suffix}_n1`, 'Slice', [
+        sizeFloat,
+        ctx.int64(`${suffix}_n_start`, [sizeIndex]),
+        ctx.int64(`${suffix}_n_end`, [sizeIndex + 1]),
+      ]),
+      firstAxis,
+    ]);
+    let positions = temp(`${suffix}_positions`, 'Range', [zero, n, one]);
+    // x positions run along the last axis as they are; y positions become a column.
+    if (channel === 1) {
+      positions = temp(`${suffix}_column`, 'Unsqueeze', [
+        positions,
+        ctx.int64(`${suffix}_axis`, [1]),
+      ]);
+    }
+    const component = temp(`${suffix}_flow`, 'Slice', [
+      flow.name,
+      ctx.int64(`${suffix}_c_start`, [channel]),
+      ctx.int64(`${suffix}_c_end`, [channel + 1]),
+      ctx.int64(`${suffix}_c_axis`, [1]),
+    ]);
+    const position = temp(`${suffix}_position`, 'Add', [component, positions]);
+    const factor = temp(`${suffix}_factor`, 'Div', [two, temp(`${suffix}_span`, 'Sub', [n, one])]);
+    return temp(`${suffix}_grid`, 'Sub', [
+      temp(`${suffix}_scaled`, 'Mul', [position, factor]),
+      one,
+    ]);
+  };
+  const grid = temp(
+    'grid_nchw',
+    'Concat',
+    [normalised(0, 'x'), normalised(1, 'y')],
+    [attribute.int('axis', 1)],
+  );
+  const gridNhwc = ctx.tempName('grid');
+  ctx.addNode('Transpose', [grid], gridNhwc, [attribute.ints('perm', [0, 2, 3, 1])]);
+  ctx.addNode('GridSample', [picture.name, gridNhwc], output, [
+    attribute.string('mode', 'bilinear'),
+    attribute.string('padding_mode', 'border'),
+    attribute.int('align_corners', 1),
+  ]);
+  return [{ ...picture, name: output }];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Converter helpers.
 
@@ -737,31 +841,43 @@ export function convertNcnnModel(
   };
 
   const inputLayers = model.layers.filter((layer) => layer.type === INPUT_LAYER);
-  const [inputLayer] = inputLayers;
-  if (inputLayers.length !== 1 || !inputLayer || inputLayer.tops.length !== 1) {
-    throw new Error(`Only ncnn models with exactly one Input layer are supported`);
+  const graphInputs = opts.inputs ?? [{ name: opts.inputName, channels: DEFAULT_INPUT_CHANNELS }];
+  if (inputLayers.length !== graphInputs.length) {
+    throw new Error(
+      `The ncnn model has ${inputLayers.length} Input layers; ${graphInputs.length} named`,
+    );
   }
+  if (opts.inputs && opts.frontEnd) throw new Error('A front end needs a single-input model');
+  for (const input of opts.inputs ?? []) usedNames.add(input.name);
   const outputBlob = findOutputBlob(model.layers);
 
   const frontEnd = emitFrontEnd(opts, claimName);
-  const networkInput = frontEnd.networkInput;
   const networkOutput = opts.frontEnd ? claimName('network_output') : opts.outputName;
 
   const blobs = new Map<string, TensorRef>();
-  // Input's 0=w 1=h are a size hint (waifu2x writes its tile size); H and W stay symbolic.
-  const inputKeys = [...inputLayer.params.keys()].filter((key) => key > 2);
-  if (inputKeys.length > 0) {
-    throw new Error(`ncnn layer '${inputLayer.name}' (Input): unsupported parameter ${inputKeys}`);
-  }
-  const inputChannels = intParam(inputLayer, 2, DEFAULT_INPUT_CHANNELS);
-  blobs.set(inputLayer.tops[0] as string, {
-    name: networkInput,
-    channels: inputChannels,
-    kind: 'image',
+  const valueInputs = inputLayers.map((inputLayer, i) => {
+    const given = graphInputs[i] as NcnnGraphInput;
+    if (inputLayer.tops.length !== 1) {
+      throw new Error(`ncnn Input layer '${inputLayer.name}' must have exactly one top`);
+    }
+    // Input's 0=w 1=h are a size hint (waifu2x writes its tile size); H and W stay symbolic.
+    const inputKeys = [...inputLayer.params.keys()].filter((key) => key > 2);
+    if (inputKeys.length > 0) {
+      throw new Error(
+        `ncnn layer '${inputLayer.name}' (Input): unsupported parameter ${inputKeys}`,
+      );
+    }
+    const channels = opts.inputs ? given.channels : intParam(inputLayer, 2, DEFAULT_INPUT_CHANNELS);
+    blobs.set(inputLayer.tops[0] as string, {
+      name: opts.inputs ? given.name : frontEnd.networkInput,
+      channels,
+      kind: 'image',
+    });
+    return floatValueInfo(given.name, ['batch', channels, 'height', 'width']);
   });
 
   for (const layer of model.layers) {
-    if (layer === inputLayer) continue;
+    if (layer.type === INPUT_LAYER) continue;
     const fail = (message: string) =>
       new Error(`ncnn layer '${layer.name}' (${layer.type}): ${message}`);
     const inputs = layer.bottoms.map((blob) => {
@@ -864,7 +980,7 @@ export function convertNcnnModel(
         ...initializers.values(),
         ...after.initializers,
       ],
-      inputs: [floatValueInfo(opts.inputName, ['batch', inputChannels, 'height', 'width'])],
+      inputs: valueInputs,
       outputs: [
         floatValueInfo(opts.outputName, ['batch', output.channels, 'out_height', 'out_width']),
       ],

@@ -174,6 +174,8 @@ const WEIGHTLESS_TYPES = new Set([
   'Concat',
   'Crop',
   'Pooling',
+  // rife-ncnn-vulkan's custom layer: warps its first input by the flow in its second.
+  'rife.Warp',
 ]);
 
 function convolutionWeights(layer: NcnnLayer): WeightSpec[] {

