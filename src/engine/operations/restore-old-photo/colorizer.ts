@@ -15,4 +15,4 @@ export function colorizationModel(): ModelEntry | undefined {
 
 /** Said at validation (400) and, should a job get past that, when it runs (failed, with this). */
 export const noColorizationModel =
-  'enable_colorization needs a colorization model, and none is installed: no model in models/manifest.json lists the "colorize" operation (no colorization network is available on npm). Send enable_colorization: false, or add a colorization model';
+  'enable_colorization needs a colorization model, and none is installed: no model in models/manifest.json lists the "colorize" operation (no colorization network is available on npm). Send enable_colorization: false, or add a colorization model (Settings → Optional models: DDColor or DeOldify)';

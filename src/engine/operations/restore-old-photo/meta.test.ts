@@ -16,11 +16,19 @@ describe('the inpainting operations’ parameters', () => {
       color_boost: 1,
       enable_colorization: false,
       colorization_strength: 1,
+      color_hints_data_url: null,
     });
     expect(() => resolveParams(meta, { color_boost: 2.5 })).toThrow(/between 1 and 2/);
     expect(() => resolveParams(meta, { face_enhancement_level: -0.1 })).toThrow(ParamError);
     expect(() => resolveParams(meta, { enable_colorization: true })).toThrow(
       /needs a colorization model, and none is installed/,
+    );
+    // Painted colour hints colorize without a model.
+    expect(
+      resolveParams(meta, { enable_colorization: true, color_hints_data_url: mask }),
+    ).toMatchObject({ enable_colorization: true, color_hints_data_url: mask });
+    expect(() => resolveParams(meta, { color_hints_data_url: 'hints.png' })).toThrow(
+      /must be a data: URL/,
     );
   });
   it('remove-object: a mask data URL is required', () => {

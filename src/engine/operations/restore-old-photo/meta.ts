@@ -1,11 +1,13 @@
+import { hasHints, hintsParam } from '../../colorize/hints-param.ts';
 import type { OperationMeta } from '../../operation.ts';
+import { hasOptionalModel } from '../../optional/store.ts';
 import { colorizationModel, noColorizationModel } from './colorizer.ts';
 
 export const meta: OperationMeta = {
   name: 'restore-old-photo',
   label: 'Restore old photo',
   description:
-    'Repairs scratches and dust, removes grain lightly, restores faces, and revives faded colour (colorisation needs a colorisation model).',
+    'Repairs scratches and dust, removes grain lightly, restores faces, and revives faded colour. Colorisation needs a colorisation model, or colour hints painted in the app (color_hints_data_url), which an optimisation spreads over the photo (Levin et al. 2004).',
   params: {
     face_enhancement_level: {
       type: 'number',
@@ -32,7 +34,7 @@ export const meta: OperationMeta = {
     enable_colorization: {
       type: 'boolean',
       label: 'Colorize',
-      help: 'Add colour to a black-and-white photo. Needs a colorization model; none ships with this build.',
+      help: 'Add colour to a black-and-white photo. Needs a colorization model: add DDColor or DeOldify in Settings → Optional models.',
       default: false,
     },
     colorization_strength: {
@@ -43,9 +45,15 @@ export const meta: OperationMeta = {
       min: 0,
       max: 1,
     },
+    color_hints_data_url: hintsParam,
   },
   models: [],
   check: (params) =>
-    params.enable_colorization === true && !colorizationModel() ? noColorizationModel : null,
+    params.enable_colorization === true &&
+    !hasHints(params) &&
+    !colorizationModel() &&
+    !hasOptionalModel('colorize')
+      ? noColorizationModel
+      : null,
   tag: () => 'restored',
 };

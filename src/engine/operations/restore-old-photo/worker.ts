@@ -7,8 +7,11 @@ import type { RgbaImage } from '../../../../workers/tiler.ts';
 import type { OpContext, OpWorker } from '../worker-context.ts';
 import { blendColor, boostSaturation } from './color.ts';
 import { colorizationModel, noColorizationModel } from './colorizer.ts';
+import { colorizeWithOptionalModel, hasOptionalColorizer } from '../../colorize/use-optional.ts';
 import { detectDefects, estimateNoiseSigma, luma } from './defects.ts';
 import { runSubOperation } from './sub-operation.ts';
+import { HINTS_PARAM, hasHints } from '../../colorize/hints-param.ts';
+import { colorizeFromHints } from '../../colorize/hints-step.ts';
 
 /** The denoise step is light: old photos' grain is part of them, only noise should go. */
 export const LIGHT_DENOISE_LEVEL = 0.3;
@@ -88,6 +91,8 @@ async function lightDenoise(
 
 /** (d) Colorisation by a user-installed model, its colour blended onto the photo's tones. */
 async function colorize(image: RgbaImage, strength: number, ctx: OpContext, progress: Progress) {
+  const optional = await colorizeWithOptionalModel(image, strength, ctx);
+  if (optional) return { ...optional, variant: undefined };
   const model = colorizationModel();
   if (!model) throw new Error(noColorizationModel);
   const variant = pickVariant(model);
@@ -123,7 +128,12 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   const say = () => ctx.engine({ ...model, method: notes.join('; ') });
 
   // Fail before any work when the colorisation asked for cannot run.
-  if (params.enable_colorization === true && !colorizationModel()) {
+  if (
+    params.enable_colorization === true &&
+    !hasHints(params) &&
+    !colorizationModel() &&
+    !(await hasOptionalColorizer())
+  ) {
     throw new Error(noColorizationModel);
   }
 
@@ -159,7 +169,20 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   say();
   ctx.throwIfCanceled();
 
-  if (params.enable_colorization === true) {
+  if (hasHints(params)) {
+    // Painted hints colour the photo themselves: no model is needed or used.
+    const strength = Number(params.colorization_strength);
+    const hinted = await colorizeFromHints(
+      image,
+      String(params[HINTS_PARAM]),
+      strength,
+      ctx,
+      stage(0.8, 0.95),
+    );
+    image = hinted.image;
+    notes.push(hinted.note);
+    say();
+  } else if (params.enable_colorization === true) {
     const done = await colorize(image, Number(params.colorization_strength), ctx, stage(0.8, 0.95));
     model = { model: done.model, variant: done.variant };
     notes.push(done.note);

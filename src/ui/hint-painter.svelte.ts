@@ -1,0 +1,126 @@
+import { HINTS_PARAM, hasHints } from '../engine/colorize/hints-param.ts';
+import { operationMetas } from '../engine/operations/metas.ts';
+import type { Operation } from '../jobs/job.ts';
+import type { PendingPhoto } from './painter.svelte.ts';
+
+/** One stroke of colour (or of the eraser), in the photo's own pixels. */
+export interface HintStroke {
+  kind: 'paint' | 'erase';
+  /** CSS colour of the paint. */
+  color: string;
+  /** Brush diameter in photo pixels. */
+  size: number;
+  /** x0, y0, x1, y1, … */
+  points: number[];
+}
+
+export type HintStep = HintStroke | { kind: 'clear' };
+
+export const HINT_BRUSH_MIN = 2;
+export const HINT_BRUSH_MAX = 80;
+
+/**
+ * A colorizing restore-old-photo step with no model to run it and no hints yet: the app asks
+ * the person to paint colour hints instead (an API caller gets the "no model" error).
+ */
+export function needsHints(operation: Operation): boolean {
+  const meta = operationMetas[operation.type];
+  if (!meta || !(HINTS_PARAM in meta.params) || hasHints(operation.params)) return false;
+  const defaults = Object.fromEntries(Object.entries(meta.params).map(([k, s]) => [k, s.default]));
+  const params = { ...defaults, ...operation.params };
+  return params.enable_colorization === true && meta.check?.(params) != null;
+}
+
+/**
+ * The colour-hint painter's state: photos waiting for hints, and the strokes painted on the
+ * current one, so undo and redo are list moves (as in the mask painter).
+ */
+class HintPainter {
+  queue = $state.raw<PendingPhoto[]>([]);
+  current = $derived(this.queue[0] ?? null);
+  steps = $state.raw<HintStep[]>([]);
+  undone = $state.raw<HintStep[]>([]);
+  /** Screen pixels: hints are dabs, a small brush is enough. */
+  brush = $state(12);
+  erasing = $state(false);
+  color = $state('#b4643c');
+  painted = $derived.by(() => {
+    const cleared = this.steps.findLastIndex((s) => s.kind === 'clear');
+    return this.steps.slice(cleared + 1).some((s) => s.kind === 'paint');
+  });
+
+  enqueue(files: readonly File[], operations: Operation[]): void {
+    this.queue = [...this.queue, ...files.map((file) => ({ file, operations }))];
+  }
+
+  push(step: HintStep): void {
+    this.steps = [...this.steps, step];
+    this.undone = [];
+  }
+
+  undo(): void {
+    const last = this.steps.at(-1);
+    if (!last) return;
+    this.steps = this.steps.slice(0, -1);
+    this.undone = [...this.undone, last];
+  }
+
+  redo(): void {
+    const next = this.undone.at(-1);
+    if (!next) return;
+    this.undone = this.undone.slice(0, -1);
+    this.steps = [...this.steps, next];
+  }
+
+  clear(): void {
+    if (this.steps.length && this.steps.at(-1)?.kind !== 'clear') this.push({ kind: 'clear' });
+  }
+
+  setBrush(size: number): void {
+    this.brush = Math.min(HINT_BRUSH_MAX, Math.max(HINT_BRUSH_MIN, Math.round(size)));
+  }
+
+  next(): void {
+    this.queue = this.queue.slice(1);
+    this.steps = [];
+    this.undone = [];
+    this.erasing = false;
+  }
+}
+
+export const hintPainter = new HintPainter();
+
+/** Draws a stroke from point index `from` (0 draws it whole, with its first dot). */
+export function drawHintStroke(
+  context: CanvasRenderingContext2D,
+  stroke: HintStroke,
+  from: number,
+): void {
+  const { points } = stroke;
+  context.save();
+  context.globalCompositeOperation = stroke.kind === 'erase' ? 'destination-out' : 'source-over';
+  context.strokeStyle = context.fillStyle = stroke.color;
+  context.lineWidth = stroke.size;
+  context.lineCap = 'round';
+  context.lineJoin = 'round';
+  context.beginPath();
+  if (points.length === 2) {
+    context.arc(points[0]!, points[1]!, stroke.size / 2, 0, Math.PI * 2);
+    context.fill();
+  } else {
+    const start = Math.max(0, from - 2);
+    context.moveTo(points[start]!, points[start + 1]!);
+    for (let i = start + 2; i < points.length; i += 2) context.lineTo(points[i]!, points[i + 1]!);
+    context.stroke();
+  }
+  context.restore();
+}
+
+export function drawHintSteps(context: CanvasRenderingContext2D, steps: readonly HintStep[]): void {
+  const { width, height } = context.canvas;
+  context.clearRect(0, 0, width, height);
+  for (const step of steps) {
+    if (step.kind === 'clear') context.clearRect(0, 0, width, height);
+    else drawHintStroke(context, step, 0);
+  }
+}
