@@ -1,6 +1,7 @@
 import { encodeImage } from '../../../../workers/encode.ts';
 import { detectFaces } from '../../faces/detect.ts';
 import { MAX_FACES, restoreFaces } from '../../faces/restore.ts';
+import { restoreWithOptionalModel } from '../../faces/use-optional.ts';
 import type { OpWorker } from '../worker-context.ts';
 
 export const enhanceFace: OpWorker = async (params, ctx) => {
@@ -23,6 +24,8 @@ export const enhanceFace: OpWorker = async (params, ctx) => {
     return { blob: ctx.input, width, height };
   }
   ctx.progress(0.1, null);
+  const optional = await restoreWithOptionalModel(image, found.faces, level, detectors, ctx);
+  if (optional) return optional;
   const result = await restoreFaces({
     image,
     faces: found.faces,

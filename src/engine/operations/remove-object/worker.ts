@@ -1,5 +1,6 @@
 import { inpaint } from '../../inpaint/index.ts';
 import { countMask, dilateMask } from '../../inpaint/mask.ts';
+import { inpaintWithOptionalModel } from '../../inpaint/use-optional.ts';
 import { decodeMaskDataUrl, pauseFor, pngBlob, scaledNote } from '../../inpaint/worker-io.ts';
 import type { OpWorker } from '../worker-context.ts';
 
@@ -20,6 +21,11 @@ export const removeObject: OpWorker = async (params, ctx) => {
     return { blob: pngBlob(image), width: image.width, height: image.height };
   }
   ctx.engine({ method: `inpainting${note}` });
+  const byModel = await inpaintWithOptionalModel(image, mask, ctx, (f) => ctx.progress(f, null));
+  if (byModel) {
+    ctx.engine({ model: byModel.model, method: `${byModel.method}${note}` });
+    return { blob: pngBlob(image), width: image.width, height: image.height };
+  }
   const report = await inpaint(image, mask, {
     pause: pauseFor(ctx),
     onProgress: (f) => ctx.progress(f, null),

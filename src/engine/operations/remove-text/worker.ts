@@ -2,6 +2,7 @@ import type { AnalysisModelEntry } from '../../../../models/manifest.ts';
 import type { RgbaImage } from '../../../../workers/tiler.ts';
 import { inpaint } from '../../inpaint/index.ts';
 import { type Mask, countMask, emptyMask, unionMasks } from '../../inpaint/mask.ts';
+import { inpaintWithOptionalModel } from '../../inpaint/use-optional.ts';
 import { decodeMaskDataUrl, pauseFor, pngBlob, scaledNote } from '../../inpaint/worker-io.ts';
 import { manifest } from '../../models.ts';
 import type { OpContext, OpWorker } from '../worker-context.ts';
@@ -71,6 +72,14 @@ export const removeText: OpWorker = async (params, ctx) => {
   ctx.throwIfCanceled();
   if (countMask(mask) === 0) {
     ctx.engine({ ...model, method: `no text found; nothing filled; ${notes.join('; ')}` });
+    return { blob: pngBlob(image), width: image.width, height: image.height };
+  }
+  const byModel = await inpaintWithOptionalModel(image, mask, ctx, (f) =>
+    ctx.progress(0.2 + 0.8 * f, null),
+  );
+  if (byModel) {
+    const method = [model.model ? `text by ${model.model}` : '', byModel.method].filter(Boolean);
+    ctx.engine({ model: byModel.model, method: `${method.join('; ')}; ${notes.join('; ')}` });
     return { blob: pngBlob(image), width: image.width, height: image.height };
   }
   const report = await inpaint(image, mask, {
