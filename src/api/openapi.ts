@@ -1,5 +1,6 @@
 import type { OperationMeta, ParamSpec } from '../engine/operation.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
+import { presetDescriptions, videoOutputNote } from '../engine/video/meta.ts';
 import { availableOperations, maxOperations, maxUploadBytes } from './operations.ts';
 import { presets as restorationPresets, resolutions } from './restorations.ts';
 import { dialectStatusWords } from './status-map.ts';
@@ -283,6 +284,12 @@ function upscaleSchemas(): Record<string, Schema> {
   };
 }
 
+/** What each video preset does, as the engine runs it (src/engine/video/meta.ts). */
+function videoPresetHelp(): string {
+  const presets = Object.entries(presetDescriptions).map(([name, text]) => `\`${name}\`: ${text}`);
+  return [...presets, videoOutputNote].join('\n\n');
+}
+
 function videoSchemas(): Record<string, Schema> {
   const job = {
     id: str({ pattern: '^job_', example: 'job_550e8400-e29b-41d4-a716-446655440000' }),
@@ -299,7 +306,11 @@ function videoSchemas(): Record<string, Schema> {
     VideoEnhanceRequest: object(
       {
         video_url: str({ format: 'uri' }),
-        preset: str({ enum: [...videoPresets], default: defaultVideoPreset }),
+        preset: str({
+          enum: [...videoPresets],
+          default: defaultVideoPreset,
+          description: videoPresetHelp(),
+        }),
         upscale_factor: {
           type: 'integer',
           minimum: upscaleFactor.min,

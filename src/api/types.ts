@@ -1,4 +1,5 @@
 import type { Dialect, Job, JobSpec } from '../jobs/job.ts';
+import type { LimitsConfig } from './limits-config.ts';
 
 /** A failure a dialect reports in its own error format, with its own status code. */
 export class ApiError extends Error {
@@ -82,6 +83,8 @@ export interface ApiContext {
   now(): number;
   /** The app's origin, e.g. http://127.0.0.1:4173, for absolute URLs. */
   origin: string;
+  /** Retention as Settings resolved it (output URL lives); the defaults when absent. */
+  retention?: LimitsConfig['retention'];
 }
 
 export interface Route {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { creditsFor } from './credits.ts';
+import { defaultLimits } from './limits-config.ts';
 import { type Harness, fields, harness, origin, start } from './test-support.ts';
 
 /** The seed's example request body, verbatim. */
@@ -88,6 +89,21 @@ describe('POST /v2/enhance', () => {
       { ...seedExample, video_url: 'data:image/png;base64,AAAA' },
       'video_url is a data: URL but not of a video (got "data:image/png;base64,AAAA")',
     ],
+    [
+      { ...seedExample, video_url: `data:video/mp4;base64,${btoa('not a video, only words')}` },
+      'video_url is plain text, not an MP4, MOV or WebM video',
+    ],
+    [
+      {
+        ...seedExample,
+        video_url: `data:video/mp4;base64,${btoa('\x89PNG\r\n\x1a\n\0\0\0\rIHDR')}`,
+      },
+      'video_url is a PNG image, not an MP4, MOV or WebM video',
+    ],
+    [
+      { ...seedExample, video_url: 'data:video/webm,%1A%45%DF' },
+      'video_url is unrecognized data starting with bytes 1a 45 df, not an MP4, MOV or WebM video',
+    ],
   ])('refuses %j with 400 {error: {code, message}}', async (json, message) => {
     const h = harness();
     expect(await h.call('POST', '/v2/enhance', { json })).toEqual({
@@ -95,6 +111,18 @@ describe('POST /v2/enhance', () => {
       body: { error: { code: 'invalid_request', message } },
     });
     expect(h.store.jobs.size).toBe(0);
+  });
+
+  it('takes data: URLs whose bytes are MP4, QuickTime or WebM, base64 or percent-encoded', async () => {
+    const ftyp = (brand: string) => `\0\0\0\x18ftyp${brand}\0\0\0\0${brand}mp41`;
+    for (const video_url of [
+      `data:video/mp4;base64,${btoa(ftyp('isom'))}`,
+      `data:video/quicktime;base64,${btoa(ftyp('qt  '))}`,
+      'data:video/webm,%1A%45%DF%A3%01%00%00%00',
+    ]) {
+      const response = await harness().call('POST', '/v2/enhance', { json: { video_url } });
+      expect(response.status, video_url).toBe(200);
+    }
   });
 
   it('refuses a non-JSON body with 415', async () => {
@@ -223,6 +251,20 @@ describe('GET /v2/jobs/:id/download', () => {
         expires_at: expires,
       },
     });
+  });
+
+  it('signs for the URL life Settings gives, in the download and the job alike', async () => {
+    const h = harness();
+    h.ctx.retention = {
+      ...defaultLimits.retention,
+      video: { outputDays: null, urlTtlSeconds: 60 },
+    };
+    const id = await create(h);
+    h.backend.complete(uuidOf(id));
+    const download = await h.call('GET', `/v2/jobs/${id}/download`);
+    expect(download.body).toMatchObject({ expires_at: seconds + 60 });
+    const job = await h.call('GET', `/v2/jobs/${id}`);
+    expect(String(fields(job).output_url)).toContain(`expires=${seconds + 60}&`);
   });
 
   it('answers 409 before then, naming the status', async () => {

@@ -11,6 +11,7 @@ import {
 import { findJob } from './lookup.ts';
 import { outputTtlSeconds } from './output-url.ts';
 import { maxJsonBytes, readJsonObject } from './request-body.ts';
+import { imageTypeNames, sniffBytes, sniffImage, sniffVideo } from './sniff.ts';
 import {
   errorText,
   parseId,
@@ -59,7 +60,7 @@ export const listLimit = { min: 1, max: 100, default: 20 } as const;
 
 const notFound = 'No such job';
 
-/** The video operations are not built yet; the engine reports that when it runs the job. */
+/** The engine's video-enhance operation (src/engine/video/) runs the preset on every frame. */
 export function videoSpec(preset: VideoPreset, upscale_factor: number): JobSpec {
   return {
     operations: [{ type: 'video-enhance', params: { preset, upscale_factor } }],
@@ -86,7 +87,7 @@ export async function renderVideoJob(job: Job, ctx: ApiContext): Promise<VideoJo
   const status = statusWord('video', job.status);
   const output_url =
     job.status === 'completed'
-      ? await ctx.jobs.outputUrl(job, outputTtlSeconds('video', job, ctx.now()))
+      ? await ctx.jobs.outputUrl(job, outputTtlSeconds('video', job, ctx.now(), ctx.retention))
       : null;
   return {
     id: renderId('video', job.id),
@@ -101,6 +102,47 @@ export async function renderVideoJob(job: Job, ctx: ApiContext): Promise<VideoJo
   };
 }
 
+/**
+ * A data: URL carries its bytes with the request, so what they are is known now: anything but
+ * an MP4, MOV or WebM container is refused here rather than failing later as a job. (A video by
+ * URL is typed from its bytes when the engine fetches it.)
+ */
+export function checkDataVideo(video_url: string): void {
+  const comma = video_url.indexOf(',');
+  if (!/^data:/i.test(video_url) || comma < 0) return;
+  const base64 = /;base64$/i.test(video_url.slice(0, comma));
+  const payload = video_url.slice(comma + 1, comma + 1 + 3 * sniffBytes + 4);
+  const head = base64 ? base64Head(payload) : percentHead(payload);
+  if (!head) throw new ApiError(400, 'video_url is a data: URL whose data cannot be decoded');
+  if (sniffVideo(head)) return;
+  const sniffed = sniffImage(head);
+  const found = sniffed.image ? `a ${imageTypeNames[sniffed.image]} image` : sniffed.found;
+  throw new ApiError(400, `video_url is ${found}, not an MP4, MOV or WebM video`);
+}
+
+function base64Head(payload: string): Uint8Array | null {
+  const clean = payload.replace(/[^A-Za-z0-9+/]/g, '');
+  try {
+    const text = atob(clean.slice(0, clean.length - (clean.length % 4)));
+    return Uint8Array.from(text.slice(0, sniffBytes), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/** Percent-encoded bytes, one per character or %XX (not UTF-8: a video is binary). */
+function percentHead(payload: string): Uint8Array {
+  const bytes: number[] = [];
+  for (let i = 0; i < payload.length && bytes.length < sniffBytes; i++) {
+    const hex = payload[i] === '%' ? payload.slice(i + 1, i + 3) : '';
+    if (/^[0-9a-f]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(payload.charCodeAt(i) & 0xff);
+  }
+  return Uint8Array.from(bytes);
+}
+
 const enhance: Route = {
   method: 'POST',
   pattern: '/v2/enhance',
@@ -112,6 +154,7 @@ const enhance: Route = {
       maxDataBytes: maxJsonBytes,
       origin: ctx.origin,
     });
+    checkDataVideo(video_url);
     const preset = optionalEnum(body, 'preset', presets, defaultPreset);
     const factor = optionalInteger(body, 'upscale_factor', upscaleFactor, upscaleFactor.default);
     const webhook_url = optionalWebhookUrl(body, 'webhook_url');
@@ -205,7 +248,7 @@ const download: Route = {
     }
     // "Links expire after 24 hours": the video retention's URL life.
     const now = ctx.now();
-    const ttl = outputTtlSeconds('video', job, now);
+    const ttl = outputTtlSeconds('video', job, now, ctx.retention);
     const url = await ctx.jobs.outputUrl(job, ttl);
     if (url === null) throw new ApiError(409, 'Job is completed but has no output to download');
     return { status: 200, body: { url, expires_at: Math.floor(now / 1000) + ttl } };

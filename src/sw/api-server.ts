@@ -120,7 +120,7 @@ export function createApiServer(deps: ApiServerDeps) {
     });
     const response = await handleApi(
       request,
-      { jobs, now: deps.now, origin: deps.origin },
+      { jobs, now: deps.now, origin: deps.origin, retention: limits.retention },
       dialects,
     );
     return json(response.body, response.status, { ...limit.headers, ...response.headers });

@@ -15,6 +15,7 @@ import { removeFrame } from './remove-frame/index.ts';
 import { removeObject } from './remove-object/index.ts';
 import { removeText } from './remove-text/index.ts';
 import { restoreOldPhoto } from './restore-old-photo/index.ts';
+import { videoEnhance } from '../video/index.ts';
 
 /** Every operation the engine runs, by name. Adding an operation is adding a folder and a line. */
 export const operations: Readonly<Record<string, OperationModule>> = {
@@ -34,4 +35,6 @@ export const operations: Readonly<Record<string, OperationModule>> = {
   [replaceBackground.meta.name]: replaceBackground,
   [blurBackground.meta.name]: blurBackground,
   [smartCrop.meta.name]: smartCrop,
+  // The video dialect's operation; deliberately absent from metas.ts (no image UI or dialect).
+  [videoEnhance.meta.name]: videoEnhance,
 };

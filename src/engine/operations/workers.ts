@@ -34,4 +34,7 @@ export const operationWorkers: Readonly<Record<string, OpWorker>> = {
   'replace-background': replaceBackground,
   'blur-background': blurBackground,
   'smart-crop': smartCrop,
+  // The video pipeline (mediabunny, WebCodecs) loads with the first video job only.
+  'video-enhance': async (params, ctx) =>
+    (await import('../../../workers/video.ts')).videoEnhance(params, ctx),
 };
