@@ -1,3 +1,4 @@
+import { declaredSizeOf, oversizeReason } from './image-size.ts';
 import { formatMB } from './request-body.ts';
 import { type ImageType, imageTypeNames, sniffBlob } from './sniff.ts';
 import { ApiError } from './types.ts';
@@ -53,6 +54,8 @@ export async function imageField(
       sniffed.image === null ? sniffed.found : `a ${imageTypeNames[sniffed.image]} image`;
     throw new ApiError(400, `${field} must be ${list(rules.types)} (found ${found})`);
   }
+  const oversize = oversizeReason(await declaredSizeOf(value));
+  if (oversize) throw new ApiError(400, `${field}: ${oversize}`);
   return {
     blob: value.slice(0, value.size, sniffed.image),
     name: baseName(value.name, 'image'),
