@@ -1,26 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from './support/axe.ts';
 import { addPhotos, chooseOperation, fixture, waitForStatus } from './support/app.ts';
-
-/** axe-core's WCAG 2.x A and AA rules; serious and critical findings fail the test. */
-async function expectNoSeriousViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  const report = serious.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
-  );
-  expect(report, `${label}: ${report.join('\n')}`).toEqual([]);
-  // The check really looked: the page has passes, not an empty or blocked scan.
-  expect(results.passes.length).toBeGreaterThan(10);
-  for (const v of results.violations)
-    console.log(`${label}: ${v.impact} ${v.id}: ${v.nodes.length}`);
-  return results;
-}
 
 async function withResult(page: Page) {
   await page.goto('/');
@@ -121,4 +101,54 @@ test('prefers-reduced-motion turns every transition and animation off', async ({
   expect(await moving()).toBeGreaterThan(0);
   await page.emulateMedia({ reducedMotion: 'reduce' });
   expect(await moving()).toBe(0);
+});
+
+test('chains, presets and the install button: no serious problem, and they fit 320 px', async ({
+  page,
+}) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Add a step' }).click();
+  await page
+    .getByRole('combobox', { name: 'Then, step 2' })
+    .selectOption({ label: 'Convert format' });
+  await page.getByRole('textbox', { name: 'Preset name' }).fill('Two steps');
+  await page.getByRole('button', { name: 'Save steps as preset' }).click();
+  await expect(page.getByRole('combobox', { name: 'My presets' })).toBeVisible();
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.evaluate(() =>
+    dispatchEvent(
+      Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+        prompt: () => Promise.resolve(),
+        userChoice: new Promise(() => {}),
+      }),
+    ),
+  );
+  await expect(page.getByRole('button', { name: 'Install app' })).toBeVisible();
+  expect(
+    await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+  ).toBe(0);
+  await expectNoSeriousViolations(page, 'chain and presets, light');
+  await page.getByText('Settings').click();
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Dark' });
+  await expectNoSeriousViolations(page, 'chain and presets, dark');
+  // Keyboard: every new control is reached by Tab, with the focus ring showing.
+  const reached = new Set<string>();
+  const wanted = ['Install app', 'Add a step', 'Apply', 'Rename', 'Save name'];
+  // Start at the top: a click on the tagline sets where Tab goes from.
+  await page.getByText('Restore and upscale photos').click();
+  for (let i = 0; i < 60 && !wanted.every((name) => reached.has(name)); i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      if (el === document.body) return { name: '', ring: 'solid' };
+      return { name: el.textContent?.trim() ?? '', ring: getComputedStyle(el).outlineStyle };
+    });
+    expect(focused.ring, focused.name).toBe('solid');
+    reached.add(focused.name);
+  }
+  for (const name of wanted) expect([...reached], name).toContain(name);
 });

@@ -175,3 +175,44 @@ test('remove-text with auto-detection needs no mask and queues at once', async (
   const [job] = await storedJobs(page, 'photo-small-32.png');
   expect(job?.spec.operations[0]?.params.mask_data_url).toBeUndefined();
 });
+
+test('a pen draws thinner the lighter it presses', async ({ page }) => {
+  await chooseOperation(page, 'Remove object');
+  await addPhotos(page, [fixture('photo-small-64.png')]);
+  const painter = page.getByRole('dialog', { name: 'Paint over what to remove' });
+  const canvas = painter.getByLabel('Mask over photo-small-64.png');
+  await painter.getByRole('slider', { name: 'Brush size' }).fill('60');
+  const cdp = await page.context().newCDPSession(page);
+  const penStroke = async (y: number, force: number) => {
+    const [from, to] = [await pagePoint(canvas, 8, y), await pagePoint(canvas, 56, y)];
+    const send = (
+      type: 'mousePressed' | 'mouseMoved' | 'mouseReleased',
+      x: number,
+      buttons: number,
+    ) =>
+      cdp.send('Input.dispatchMouseEvent', {
+        type,
+        x,
+        y: from.y,
+        button: 'left',
+        buttons,
+        clickCount: 1,
+        pointerType: 'pen',
+        force,
+      });
+    await send('mousePressed', from.x, 1);
+    for (let i = 1; i <= 8; i++) await send('mouseMoved', from.x + ((to.x - from.x) * i) / 8, 1);
+    await send('mouseReleased', to.x, 0);
+  };
+  await penStroke(16, 1);
+  await penStroke(48, 0.1);
+  await painter.getByRole('button', { name: 'Apply mask' }).click();
+  const mask = await storedMask(page, 'photo-small-64.png');
+  // The stroke's thickness, measured down the middle column, above and below the halfway line.
+  const thickness = (top: number) =>
+    Array.from({ length: 32 }, (_, y) => at(mask, 32, top + y)).filter((p) => p === WHITE).length;
+  const hard = thickness(0);
+  const light = thickness(32);
+  expect(light).toBeGreaterThan(0);
+  expect(hard).toBeGreaterThan(light * 2);
+});

@@ -5,6 +5,7 @@ import { fetchInput } from './fetch-input.ts';
 import { type BackendPreference, resolveParams } from './operation.ts';
 import { operations } from './operations/index.ts';
 import { extensionFor, outputName } from './output-name.ts';
+import { PREVIEW_CHANNEL } from './preview.ts';
 
 /** A host that stops renewing loses the job after this long, and another host re-runs it. */
 export const LEASE_MS = 15_000;
@@ -12,6 +13,8 @@ const RENEW_MS = 5_000;
 const IDLE_POLL_MS = 3_000;
 const PROGRESS_WRITE_MS = 250;
 export const ENGINE_LOCK = 'kintsugi-engine-host';
+/** Live previews go to whichever window shows the job (src/engine/preview.ts). */
+let previews: BroadcastChannel | null = null;
 
 export interface EngineHostOptions {
   store: JobStore;
@@ -124,6 +127,12 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
       const result = await operation.run(current, params, {
         signal: abort.signal,
         backend: ctx.backend,
+        preview: (band) =>
+          (previews ??= new BroadcastChannel(PREVIEW_CHANNEL)).postMessage({
+            ...band,
+            job_id: job.id,
+            step: index,
+          }),
         engine: (record) => {
           engine = record;
           void store

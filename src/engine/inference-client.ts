@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EngineRecord } from '../jobs/job.ts';
+import type { PreviewBand } from './preview.ts';
 import type { InferenceApi, RunRequest, RunResult } from '../../workers/inference.ts';
 
 /** How long a cancel may take to be honoured between tiles before the worker is terminated. */
@@ -40,6 +41,7 @@ export class InferenceClient {
     signal: AbortSignal,
     onProgress: (fraction: number, eta: number | null) => void,
     onEngine: (engine: EngineRecord) => void,
+    onPreview?: (band: PreviewBand) => void,
   ): Promise<RunResult> {
     signal.throwIfAborted();
     clearTimeout(this.idleTimer);
@@ -59,7 +61,12 @@ export class InferenceClient {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       return await Promise.race([
-        api.run({ ...request, runId }, Comlink.proxy(onProgress), Comlink.proxy(onEngine)),
+        api.run(
+          { ...request, runId },
+          Comlink.proxy(onProgress),
+          Comlink.proxy(onEngine),
+          onPreview && Comlink.proxy(onPreview),
+        ),
         killed,
       ]);
     } catch (error) {

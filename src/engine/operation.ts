@@ -1,4 +1,5 @@
 import type { EngineRecord } from '../jobs/job.ts';
+import type { PreviewBand } from './preview.ts';
 
 /** A parameter as the UI, the API validators and the docs all read it. */
 export type ParamSpec =
@@ -58,6 +59,8 @@ export interface RunContext {
   backend: BackendPreference;
   /** Called as soon as the engine knows which backend and model run, before the work ends. */
   engine(record: EngineRecord): void;
+  /** Receives the output as it is made, band by band, at preview size (tiled model runs). */
+  preview?(band: PreviewBand): void;
 }
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';

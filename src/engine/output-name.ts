@@ -1,6 +1,7 @@
 import type { Job } from '../jobs/job.ts';
 import { resolveParams } from './operation.ts';
 import { operationMetas } from './operations/metas.ts';
+import { meta as videoMeta } from './video/meta.ts';
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
   'image/png': 'png',
@@ -9,6 +10,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'image/avif': 'avif',
   'video/mp4': 'mp4',
   'video/webm': 'webm',
+  'video/quicktime': 'mov',
 };
 
 /** The file extension for an output's media type (png when unknown). */
@@ -20,7 +22,7 @@ export function extensionFor(type: string): string {
 export function outputName(job: Pick<Job, 'input' | 'spec'>, extension = 'png'): string {
   const base = job.input.name.replace(/\.[^./]+$/, '') || 'image';
   const tags = job.spec.operations.map((op) => {
-    const meta = operationMetas[op.type];
+    const meta = operationMetas[op.type] ?? (op.type === videoMeta.name ? videoMeta : undefined);
     return meta ? meta.tag(resolveParams(meta, op.params)) : op.type;
   });
   return `${base}.${tags.join('.')}.${extension}`;

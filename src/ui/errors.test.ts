@@ -27,4 +27,21 @@ describe('explainError', () => {
       'Something went wrong: TypeError: x is undefined.',
     );
   });
+
+  it('says what happened in the cases a retry meets most', () => {
+    expect(explainError('canceled')).toMatch(/^It was canceled/);
+    expect(explainError('AbortError: The operation was aborted.')).toMatch(/^It was canceled/);
+    expect(explainError('QuotaExceededError: The quota has been exceeded.')).toMatch(
+      /storage this browser gives the app is full/,
+    );
+    expect(explainError('Fetching the input timed out after 30 s')).toMatch(
+      /^It took too long and was stopped \(Fetching the input timed out after 30 s\)/,
+    );
+    expect(explainError('RuntimeError: unreachable')).toMatch(/^The CPU engine \(WebAssembly\)/);
+    // Each case is told apart: memory stays memory, a plain sentence stays as it is.
+    expect(explainError('Array buffer allocation failed')).toMatch(/ran out of memory/);
+    expect(explainError('Colorization needs a model that is not installed.')).toBe(
+      'Colorization needs a model that is not installed.',
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { JobNotQueuedError, type JobStore } from '../jobs/store.ts';
 import { submitJob } from '../jobs/submit.ts';
 import { needsMask } from './operation-choices.ts';
 import { painter } from './painter.svelte.ts';
+import { hintPainter, needsHints } from './hint-painter.svelte.ts';
 import { settings } from './settings.svelte.ts';
 
 /**
@@ -57,13 +58,14 @@ class JobsView {
   }
 
   /**
-   * Queues each file with the operation chosen now: every item keeps its own settings. An
+   * Queues each file with the operations chosen now (one, or a chain): every item keeps its own settings. An
    * operation that needs a painted mask sends the files to the painter first.
    */
   async add(files: readonly File[]): Promise<void> {
-    const operation = structuredClone($state.snapshot(settings.operation)) as Operation;
-    if (needsMask(operation)) return painter.enqueue(files, operation);
-    for (const file of files) await this.submit(file, { operations: [operation] });
+    const operations = structuredClone($state.snapshot(settings.operations)) as Operation[];
+    if (operations.some(needsMask)) return painter.enqueue(files, operations);
+    if (operations.some(needsHints)) return hintPainter.enqueue(files, operations);
+    for (const file of files) await this.submit(file, { operations });
   }
 
   async submit(input: Blob, spec: JobSpec, name = (input as File).name): Promise<Job> {

@@ -3,12 +3,15 @@ import { startEngine } from '../engine/start.ts';
 import { ApiRecords } from '../jobs/api-records.ts';
 import { JobStore } from '../jobs/store.ts';
 import { apiKeysView } from './api-keys.svelte.ts';
+import { embedOriginsView } from './embed-origins.svelte.ts';
 import { limitsView } from './limits.svelte.ts';
 import App from './App.svelte';
 import './app.css';
 import { jobsView } from './jobs.svelte.ts';
-import { registerServiceWorker } from './pwa.svelte.ts';
+import { presets } from './presets.svelte.ts';
+import { pwa } from './pwa.svelte.ts';
 import { applyTheme, settings } from './settings.svelte.ts';
+import { openSharedPhotos } from './shared-photos.ts';
 
 applyTheme();
 
@@ -17,7 +20,10 @@ const records = new ApiRecords(store.db);
 await jobsView.connect(store, records);
 await apiKeysView.connect(records);
 await limitsView.connect(records);
+await embedOriginsView.connect(records);
+await presets.connect(store.db);
 startEngine({ store, records, backend: () => settings.backend });
-registerServiceWorker();
+pwa.connect();
 
 mount(App, { target: document.getElementById('app')! });
+await openSharedPhotos();

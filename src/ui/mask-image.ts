@@ -12,17 +12,29 @@ export function drawSteps(context: CanvasRenderingContext2D, steps: readonly Ste
   context.clearRect(0, 0, width, height);
   for (const step of steps) {
     if (step.kind === 'clear') context.clearRect(0, 0, width, height);
-    else drawStroke(context, step.kind, step.size, step.points, 0);
+    else drawStroke(context, step.kind, step.size, step.points, 0, step.pressures);
   }
 }
 
-/** Draws a stroke from point index `from` (0 draws it whole, with its first dot). */
+/**
+ * The width a pen draws at: a normal press (0.5, what most pens report resting on the screen)
+ * gives the full brush, a lighter one down to a fifth of it.
+ */
+export function penWidth(size: number, pressure: number): number {
+  return size * Math.min(1, 0.2 + 1.6 * Math.max(0, pressure));
+}
+
+/**
+ * Draws a stroke from point index `from` (0 draws it whole, with its first dot). With pen
+ * pressures, each segment takes the width of its two ends' mean pressure.
+ */
 export function drawStroke(
   context: CanvasRenderingContext2D,
   kind: 'paint' | 'erase',
   size: number,
   points: readonly number[],
   from: number,
+  pressures?: readonly number[],
 ): void {
   context.save();
   context.globalCompositeOperation = kind === 'erase' ? 'destination-out' : 'source-over';
@@ -35,8 +47,18 @@ export function drawStroke(
   context.moveTo(points[start]!, points[start + 1]!);
   if (points.length === 2) {
     // A tap is a dot.
-    context.arc(points[0]!, points[1]!, size / 2, 0, Math.PI * 2);
+    const width = pressures ? penWidth(size, pressures[0] ?? 0.5) : size;
+    context.arc(points[0]!, points[1]!, width / 2, 0, Math.PI * 2);
     context.fill();
+  } else if (pressures) {
+    for (let i = start + 2; i < points.length; i += 2) {
+      const pressure = ((pressures[i / 2 - 1] ?? 0.5) + (pressures[i / 2] ?? 0.5)) / 2;
+      context.beginPath();
+      context.lineWidth = penWidth(size, pressure);
+      context.moveTo(points[i - 2]!, points[i - 1]!);
+      context.lineTo(points[i]!, points[i + 1]!);
+      context.stroke();
+    }
   } else {
     for (let i = start + 2; i < points.length; i += 2) context.lineTo(points[i]!, points[i + 1]!);
     context.stroke();

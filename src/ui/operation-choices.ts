@@ -34,6 +34,25 @@ function choicesOf(meta: OperationMeta): Choice[] {
 
 export const choices: readonly Choice[] = Object.values(operationMetas).flatMap(choicesOf);
 
+/**
+ * The operation a choice starts as: what the choice fixes, plus the defaults of the parameters
+ * the operation requires (the API makes a caller name them; the picker shows the default as
+ * chosen, so it must send it).
+ */
+export function operationOf(choice: Choice): Operation {
+  const meta = operationMetas[choice.type];
+  const required = Object.entries(meta?.params ?? {}).filter(
+    ([, spec]) => spec.required && spec.default !== null,
+  );
+  return {
+    type: choice.type,
+    params: {
+      ...Object.fromEntries(required.map(([k, spec]) => [k, spec.default])),
+      ...choice.params,
+    },
+  };
+}
+
 /** The picker's choice an operation matches: its type, and every value the choice fixes. */
 export function choiceOf(operation: Operation): Choice | undefined {
   return choices.find(

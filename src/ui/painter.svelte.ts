@@ -7,6 +7,8 @@ export interface Stroke {
   size: number;
   /** x0, y0, x1, y1, …: a flat list keeps long strokes cheap. */
   points: number[];
+  /** A pen's pressure (0–1) at each point; absent for mouse and touch, which draw at full size. */
+  pressures?: number[];
 }
 
 /** What undo and redo step through: a stroke, or "clear" (undoable like any other step). */
@@ -14,7 +16,8 @@ export type Step = Stroke | { kind: 'clear' };
 
 export interface PendingPhoto {
   file: File;
-  operation: Operation;
+  /** The steps to run; the painted mask fills those that need one. */
+  operations: Operation[];
 }
 
 export const BRUSH_MIN = 2;
@@ -38,8 +41,8 @@ class Painter {
     return this.steps.slice(cleared + 1).some((s) => s.kind === 'paint');
   });
 
-  enqueue(files: readonly File[], operation: Operation): void {
-    this.queue = [...this.queue, ...files.map((file) => ({ file, operation }))];
+  enqueue(files: readonly File[], operations: Operation[]): void {
+    this.queue = [...this.queue, ...files.map((file) => ({ file, operations }))];
   }
 
   push(step: Step): void {

@@ -1,5 +1,6 @@
 import type { BackendPreference } from '../engine/operation.ts';
 import type { Operation } from '../jobs/job.ts';
+import type { ViewMode } from './viewer.svelte.ts';
 
 const KEY = 'kintsugi.settings';
 
@@ -7,19 +8,32 @@ export type Theme = 'system' | 'light' | 'dark';
 
 interface Stored {
   backend: BackendPreference;
-  operation: Operation;
+  /** What new photos get: one operation, or a chain run in order within one job. */
+  operations: Operation[];
   theme: Theme;
+  viewMode: ViewMode;
 }
 
 const defaults: Stored = {
   backend: 'auto',
-  operation: { type: 'enhance', params: { scale: 4 } },
+  operations: [{ type: 'enhance', params: { scale: 4 } }],
   theme: 'system',
+  viewMode: 'slider',
 };
 
 function load(): Stored {
   try {
-    return { ...defaults, ...(JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Stored>) };
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Stored> & {
+      operation?: Operation;
+    };
+    // Versions before chains kept a single operation.
+    if (!stored.operations?.length && stored.operation) stored.operations = [stored.operation];
+    const { operation: _single, ...rest } = stored;
+    return {
+      ...defaults,
+      ...rest,
+      operations: rest.operations?.length ? rest.operations : defaults.operations,
+    };
   } catch {
     return defaults;
   }
@@ -28,21 +42,24 @@ function load(): Stored {
 /** The user's choices, remembered across visits. */
 class Settings {
   backend = $state<BackendPreference>(defaults.backend);
-  operation = $state<Operation>(defaults.operation);
+  operations = $state<Operation[]>(defaults.operations);
   theme = $state<Theme>(defaults.theme);
+  viewMode = $state<ViewMode>(defaults.viewMode);
 
   constructor() {
     const stored = load();
     this.backend = stored.backend;
-    this.operation = stored.operation;
+    this.operations = stored.operations;
     this.theme = stored.theme;
+    this.viewMode = stored.viewMode;
   }
 
   save(): void {
     const stored: Stored = $state.snapshot({
       backend: this.backend,
-      operation: this.operation,
+      operations: this.operations,
       theme: this.theme,
+      viewMode: this.viewMode,
     });
     localStorage.setItem(KEY, JSON.stringify(stored));
   }

@@ -30,8 +30,45 @@ export const strings = {
   },
   offlineReady: 'Ready to work offline',
   offline: 'You are offline: everything still works.',
+  live: {
+    caption: (name: string) =>
+      `${name} so far: each band of the result appears as its tiles finish.`,
+  },
+  pwa: {
+    install: 'Install app',
+    update: 'Update available',
+    reload: 'Reload',
+    reloadNow: 'Reload now anyway',
+    waiting: (jobs: number) =>
+      `The update is applied when ${jobs === 1 ? 'the job' : `the ${jobs} jobs`} in the queue ${jobs === 1 ? 'has' : 'have'} finished.`,
+    version: (build: string) => `Version ${build}`,
+  },
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
+  chain: {
+    heading: 'Steps, run in order',
+    step: (n: number) => `Then, step ${n}`,
+    which: (n: number) => ` (step ${n})`,
+    up: 'Move up',
+    down: 'Move down',
+    remove: 'Remove',
+    add: 'Add a step',
+  },
+  presets: {
+    heading: 'My presets',
+    apply: 'Apply',
+    rename: 'Rename',
+    remove: 'Delete',
+    newName: 'New name',
+    saveName: 'Save name',
+    name: 'Preset name',
+    placeholder: 'e.g. Old scans',
+    save: 'Save steps as preset',
+    saved: (name: string) => `Saved the steps as “${name}”.`,
+    applied: (name: string) => `“${name}” is applied: new photos get its steps.`,
+    renamed: (name: string) => `Renamed to “${name}”.`,
+    deleted: (name: string) => `Deleted “${name}”.`,
+  },
   whatToDo: 'What to do',
   params: {
     badJson: (label: string) => `${label} must be JSON, e.g. {"pixels": [0, 0, 100, 100]}`,
@@ -128,6 +165,13 @@ export const strings = {
     network: (detail: string) =>
       `A file could not be fetched (${detail}). Check the connection and retry.`,
     unsupported: (detail: string) => `This version of Kintsugi cannot do that (${detail}).`,
+    canceled: 'It was canceled before it finished. Retry runs it again from the start.',
+    storage:
+      'The storage this browser gives the app is full. Delete some old jobs (or their results) and retry.',
+    timeout: (detail: string) =>
+      `It took too long and was stopped (${detail}). Retry, or try a smaller image or a lower scale.`,
+    wasm: (detail: string) =>
+      `The CPU engine (WebAssembly) stopped on this image (${detail}). Reload the page and retry; if it happens again, the image may be too large for this device.`,
     other: (detail: string) => `Something went wrong: ${detail}.`,
   },
   view: {
@@ -143,6 +187,14 @@ export const strings = {
       'Result view: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, 1 for 100%',
     lensHelp: 'Move the pointer or use the arrow keys to move the lens.',
     size: (width: number, height: number) => `${width}×${height} px`,
+  },
+  hints: {
+    heading: 'Paint colour hints',
+    help: 'No colorization model is installed, so you give the colours: dab a little of the right colour on each area (sky, skin, clothes…). Each colour spreads to what looks like the pixels under it and stops at edges.',
+    color: 'Colour',
+    canvas: (name: string) => `Colour hints over ${name}`,
+    apply: 'Colorize with these hints',
+    empty: 'Paint at least one colour first.',
   },
   painter: {
     heading: 'Paint over what to remove',

@@ -9,5 +9,6 @@ export function runInWorker(operation: string): OperationModule['run'] {
       ctx.signal,
       ctx.progress,
       ctx.engine,
+      ctx.preview,
     );
 }
