@@ -16,7 +16,7 @@ const outDir = process.env.KINTSUGI_DIST ?? 'dist';
 // Playwright already passes --headless (the new headless mode since Chrome 132) when headless;
 // the explicit --headless=new comes later on the command line and wins, so it does not conflict.
 // It does keep the browser headless under `--headed`, which is fine for CI.
-const chromiumArgs = [
+export const chromiumArgs = [
   '--headless=new',
   '--no-sandbox',
   '--disable-quic',

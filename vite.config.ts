@@ -1,6 +1,18 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import manifest from './models/manifest.json' with { type: 'json' };
+import { pagePolicyPlugin } from './scripts/page-policy-plugin.ts';
+
+// The default upscalers' files as the worker picks them without shader-f16 (the first
+// float32-compute variant, int8 or fp16w as the build decided), precached with the shell.
+const precachedModelFiles = ['esrgan-medium-x2', 'esrgan-medium-x4'].map((id) => {
+  const variant = manifest.models
+    .find((model) => model.id === id)
+    ?.variants.find((v) => v.compute === 'float32');
+  if (!variant) throw new Error(`models/manifest.json has no ${id}: run npm run models`);
+  return variant.file;
+});
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 // Any static host serving dist/ needs these same two headers (see README).
@@ -12,6 +24,7 @@ const isolationHeaders = {
 export default defineConfig({
   plugins: [
     svelte(),
+    pagePolicyPlugin(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -26,15 +39,20 @@ export default defineConfig({
         display: 'standalone',
         start_url: '/',
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any maskable' }],
+        // Share photos to the installed app: the service worker keeps them and opens the app
+        // with them as a batch (src/sw/share-target.ts; the names are in src/jobs/share-inbox.ts).
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'photos', accept: ['image/*', 'video/*'] }] },
+        },
       },
       injectManifest: {
         // The app shell, the ORT runtime (~28 MB .wasm) and the default upscaler go into the
         // precache so a reload with no network still runs a job. Other models are stored on
         // demand, when the user makes them available offline.
-        globPatterns: [
-          '**/*.{html,js,css,svg,webmanifest,wasm,mjs}',
-          'models/esrgan-medium-x{2,4}.fp16w.onnx',
-        ],
+        globPatterns: ['**/*.{html,js,css,svg,webmanifest,wasm,mjs}', ...precachedModelFiles],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         // A classic (non-module) worker registers in every browser that has service workers.
         rollupFormat: 'iife',
@@ -48,7 +66,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
       // The app, and /engine.js: the include that lets any page of the origin host the engine.
-      input: { index: 'index.html', engine: 'src/engine/standalone.ts' },
+      input: { index: 'index.html', embed: 'embed.html', engine: 'src/engine/standalone.ts' },
       // Pages include /engine.js by that name, so it alone is unhashed. What it imports stays in
       // hashed chunks under assets/ (shared with the app), so a new build is still picked up.
       output: {

@@ -8,6 +8,7 @@ export default defineConfig({
       'models/**/*.test.ts',
       'scripts/**/*.test.ts',
       'e2e/support/**/*.test.ts',
+      'bench/lib/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 120_000,

@@ -31,7 +31,9 @@ export async function chooseBackend(preference: BackendPreference): Promise<Back
   }
   return {
     backend: 'webgpu',
-    reason: `WebGPU on ${name}${fallback ? ' (software fallback adapter)' : ''}`,
+    reason:
+      `WebGPU on ${name}${fallback ? ' (software fallback adapter)' : ''}` +
+      (adapter.features.has('shader-f16') ? ', float16 models (shader-f16)' : ''),
     shaderF16: adapter.features.has('shader-f16'),
   };
 }

@@ -2,8 +2,11 @@
 import * as Comlink from 'comlink';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { operationWorkers } from '../src/engine/operations/workers.ts';
+import { applyStoredOwnModels } from '../src/engine/own-models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
+import { type PreviewBand, shrinkBand } from '../src/engine/preview.ts';
 import { decodeImage } from './decode.ts';
+import { carryMetadata } from './metadata.ts';
 import { CanceledError, ModelRuntime } from './runtime.ts';
 import type { RgbaImage } from './tiler.ts';
 
@@ -30,12 +33,15 @@ async function run(
   request: RunRequest,
   onProgress: (fraction: number, etaSeconds: number | null) => void,
   onEngine: (engine: EngineRecord) => void,
+  onPreview?: (band: PreviewBand) => void,
 ): Promise<RunResult> {
   const { runId } = request;
   const worker = operationWorkers[request.operation];
   if (!worker) throw new Error(`This version of Kintsugi cannot run "${request.operation}"`);
   try {
     await runtime.backend(request.backend);
+    runtime.onBand = onPreview ? previewBands(onPreview) : null;
+    await applyStoredOwnModels();
     let engine = runtime.engineRecord();
     let decoded: Promise<RgbaImage> | null = null;
     const output = await worker(request.params, {
@@ -53,10 +59,24 @@ async function run(
         onEngine(engine);
       },
     });
-    return { ...output, engine: { ...runtime.engineRecord(), ...engine } };
+    // The codecs write pixels only: the input's EXIF (made upright) and ICC profile go back in.
+    const blob = await carryMetadata(request.input, output.blob, output);
+    return { ...output, blob, engine: { ...runtime.engineRecord(), ...engine } };
   } finally {
+    runtime.onBand = null;
     canceled.delete(runId);
   }
+}
+
+/** Sends each finished band, shrunk to preview size; a run of another size starts over. */
+function previewBands(send: (band: PreviewBand) => void): NonNullable<ModelRuntime['onBand']> {
+  let top = 0;
+  let size = '';
+  return (band, rows, width, height) => {
+    if (`${width}x${height}` !== size || top >= height) [top, size] = [0, `${width}x${height}`];
+    send(shrinkBand(band, rows, top, width, height));
+    top += rows;
+  };
 }
 
 const api = {

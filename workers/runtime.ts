@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-web';
 import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { loadModel } from '../src/engine/model-store.ts';
+import { useFloat16Compute } from '../src/engine/models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
 import {
@@ -11,11 +12,17 @@ import {
   hasTransparency,
   planTiles,
   readTile,
+  tileSizeFor,
+  uniformTileColor,
   upscaleAlphaIntoBand,
   writeTile,
 } from './tiler.ts';
+import { cropOutput, readPadded, runsWhole } from './whole-image.ts';
 
 ort.env.wasm.numThreads = wasmThreads();
+
+/** Flat colours whose model output a tiled run keeps (one tile's output each). */
+const UNIFORM_OUTPUTS_KEPT = 4;
 ort.env.wasm.proxy = false;
 
 export class CanceledError extends Error {
@@ -61,6 +68,7 @@ export class ModelRuntime {
     if (!this.choice || this.preference !== preference) {
       this.choice = await chooseBackend(preference);
       this.preference = preference;
+      useFloat16Compute(this.choice.backend === 'webgpu' && this.choice.shaderF16);
     }
     return this.choice;
   }
@@ -87,6 +95,8 @@ export class ModelRuntime {
         shaderF16: false,
         reason: `WASM: WebGPU failed to start the model (${String(error)})`,
       };
+      // Later jobs pick float32-compute files again; this one runs what it asked for.
+      useFloat16Compute(false);
       return this.cachedSession(variant, 'wasm');
     }
   }
@@ -99,6 +109,9 @@ export class ModelRuntime {
         ort.InferenceSession.create(bytes, {
           executionProviders: [backend],
           graphOptimizationLevel: 'all',
+          // On WebGPU the outputs stay in GPU buffers until getData() reads them back, instead
+          // of a copy to the CPU inside run() for every output (dispose() frees them).
+          ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
         }),
       );
       // A failed load must not poison the cache: the next job tries again.
@@ -108,6 +121,9 @@ export class ModelRuntime {
     return session;
   }
 
+  /** Watches each finished band of a tiled run, in order (the live preview); null when unwatched. */
+  onBand: ((band: Uint8Array, rows: number, width: number, height: number) => void) | null = null;
+
   /**
    * Runs an image-to-image model over the image in fixed-shape tiles with mirrored context,
    * handing each finished band of output rows to `sink`, so memory holds a band, not the image.
@@ -115,39 +131,50 @@ export class ModelRuntime {
   async runTiled(run: TiledRun): Promise<{ width: number; height: number; tiles: number }> {
     const { model, variant, image } = run;
     const session = await this.session(variant);
+    if (runsWhole(model.tile, image.width, image.height) && model.input.layout === 'NCHW')
+      return this.runWholeImage(run, session);
     const scale = model.scale;
     const grid = planTiles(
       image.width,
       image.height,
-      tileSizeFor(model, image),
+      tileSizeFor(model.tile, image.width, image.height),
       model.tile.context,
     );
     const outWidth = image.width * scale;
     const alpha = hasTransparency(image);
     const side = grid.tileSize;
     const inputData = new Float32Array(3 * side * side);
+    // A model added in Settings may want pixels interleaved (NHWC); the tiler works in planes.
+    const nhwcInput = model.input.layout === 'NHWC' ? new Float32Array(inputData.length) : null;
+    // One input tensor for the run: its buffer is refilled in place for every tile.
+    const input = nhwcInput
+      ? new ort.Tensor('float32', nhwcInput, [1, side, side, 3])
+      : new ort.Tensor('float32', inputData, [1, 3, side, side]);
+    // A flat window (sky, a scanned margin, a padded border) is the same input every time, so
+    // the model runs once per colour and its output is reused, exactly, for the others.
+    const uniformOutputs = new Map<number, Float32Array>();
     const band = new Uint8Array(outWidth * grid.stride * scale * 4);
     const started = performance.now();
     let done = 0;
     for (let row = 0; row < grid.rows; row++) {
       for (const tile of bandTiles(grid, row)) {
         if (run.isCanceled()) throw new CanceledError();
-        readTile(image, grid, tile, model.input.range, inputData);
-        const feeds = {
-          [model.input.name]: new ort.Tensor('float32', inputData, [1, 3, side, side]),
-        };
-        const results = await session.run(feeds);
-        const output = results[model.output.name];
-        if (!output) throw new Error(`The model gave no output named ${model.output.name}`);
-        writeTile(
-          (await output.getData()) as Float32Array,
-          scale,
-          grid,
-          tile,
-          model.output.range,
-          band,
-        );
-        for (const tensor of Object.values(results)) tensor.dispose();
+        const color = uniformTileColor(image, grid, tile);
+        let planes = color >= 0 ? uniformOutputs.get(color) : undefined;
+        if (!planes) {
+          readTile(image, grid, tile, model.input.range, inputData);
+          if (nhwcInput) interleave(inputData, nhwcInput);
+          const results = await session.run({ [model.input.name]: input });
+          const output = results[model.output.name];
+          if (!output) throw new Error(`The model gave no output named ${model.output.name}`);
+          const outputData = (await output.getData()) as Float32Array;
+          planes = model.output.layout === 'NHWC' ? deinterleave(outputData) : outputData;
+          if (color >= 0 && uniformOutputs.size < UNIFORM_OUTPUTS_KEPT) {
+            uniformOutputs.set(color, planes.slice());
+          }
+          for (const tensor of Object.values(results)) tensor.dispose();
+        }
+        writeTile(planes, scale, grid, tile, model.output.range, band);
         done++;
         const elapsed = (performance.now() - started) / 1000;
         run.onProgress({
@@ -159,8 +186,54 @@ export class ModelRuntime {
       }
       if (alpha) upscaleAlphaIntoBand(image, scale, grid, row, band);
       run.sink(band, bandHeight(grid, row) * scale);
+      this.onBand?.(band, bandHeight(grid, row) * scale, outWidth, image.height * scale);
     }
     return { width: outWidth, height: image.height * scale, tiles: grid.count };
+  }
+
+  /**
+   * A model that averages over its whole input (manifest `tile.whole`) on the whole image with
+   * mirrored context, in one run: what tiles would change (workers/whole-image.ts).
+   */
+  private async runWholeImage(
+    run: TiledRun,
+    session: ort.InferenceSession,
+  ): Promise<{ width: number; height: number; tiles: number }> {
+    const { model, image } = run;
+    if (run.isCanceled()) throw new CanceledError();
+    const padded = readPadded(image, model.tile.context, model.input.range);
+    const results = await session.run({
+      [model.input.name]: new ort.Tensor('float32', padded.data, [
+        1,
+        3,
+        padded.height,
+        padded.width,
+      ]),
+    });
+    const output = results[model.output.name];
+    if (!output) throw new Error(`The model gave no output named ${model.output.name}`);
+    const rows = cropOutput(
+      (await output.getData()) as Float32Array,
+      image,
+      model.tile.context,
+      model.scale,
+      model.output.range,
+    );
+    for (const tensor of Object.values(results)) tensor.dispose();
+    if (hasTransparency(image)) {
+      // The tiler's alpha upscaler works per band of a grid: one band covering the image.
+      const grid = planTiles(image.width, image.height, Math.max(image.width, image.height) + 2, 1);
+      upscaleAlphaIntoBand(image, model.scale, grid, 0, rows);
+    }
+    run.onProgress({ done: 1, total: 1, etaSeconds: 0 });
+    run.sink(rows, image.height * model.scale);
+    this.onBand?.(
+      rows,
+      image.height * model.scale,
+      image.width * model.scale,
+      image.height * model.scale,
+    );
+    return { width: image.width * model.scale, height: image.height * model.scale, tiles: 1 };
   }
 
   /**
@@ -186,9 +259,25 @@ export class ModelRuntime {
   }
 }
 
-/** Tile edge for this image: the model's size, or smaller when the whole image fits in one. */
-function tileSizeFor(model: ModelEntry, image: RgbaImage): number {
-  const { size, context, min } = model.tile;
-  const fit = Math.ceil((Math.max(image.width, image.height) + 2 * context) / 8) * 8;
-  return Math.max(min, Math.min(size, fit));
+/** Planes (CHW) → interleaved pixels (HWC), into `out`. */
+function interleave(planes: Float32Array, out: Float32Array): Float32Array {
+  const size = planes.length / 3;
+  for (let i = 0; i < size; i++) {
+    out[i * 3] = planes[i] as number;
+    out[i * 3 + 1] = planes[size + i] as number;
+    out[i * 3 + 2] = planes[2 * size + i] as number;
+  }
+  return out;
+}
+
+/** Interleaved pixels (HWC) → planes (CHW). */
+function deinterleave(pixels: Float32Array): Float32Array {
+  const size = pixels.length / 3;
+  const planes = new Float32Array(pixels.length);
+  for (let i = 0; i < size; i++) {
+    planes[i] = pixels[i * 3] as number;
+    planes[size + i] = pixels[i * 3 + 1] as number;
+    planes[2 * size + i] = pixels[i * 3 + 2] as number;
+  }
+  return planes;
 }

@@ -3,10 +3,13 @@ import {
   bandByteLength,
   bandHeight,
   bandTiles,
+  LARGE_TILE,
   hasTransparency,
   planTiles,
   readTile,
   reflectIndex,
+  tileSizeFor,
+  uniformTileColor,
   upscaleAlphaIntoBand,
   writeTile,
   type RgbaImage,
@@ -420,5 +423,55 @@ describe('hasTransparency', () => {
     expect(hasTransparency(opaque)).toBe(false);
     opaque.data[(1 * 3 + 2) * 4 + 3] = 254;
     expect(hasTransparency(opaque)).toBe(true);
+  });
+});
+
+describe('tileSizeFor', () => {
+  const esrgan = { size: 128, context: 16, min: 32, max: 512 };
+
+  it('shrinks to fit an image smaller than one tile, never below min', () => {
+    expect(tileSizeFor(esrgan, 40, 30)).toBe(72);
+    expect(tileSizeFor(esrgan, 4, 4)).toBe(40);
+    expect(tileSizeFor({ ...esrgan, min: 48 }, 4, 4)).toBe(48);
+  });
+
+  it('keeps the model size when the image needs only a few tiles', () => {
+    expect(tileSizeFor(esrgan, 300, 200)).toBe(128);
+  });
+
+  it('uses the large tile once two of them fit each way, within the model max', () => {
+    const stride = LARGE_TILE - 2 * esrgan.context;
+    expect(tileSizeFor(esrgan, 2 * stride, 2 * stride)).toBe(LARGE_TILE);
+    expect(tileSizeFor(esrgan, 2 * stride, 2 * stride - 1)).toBe(128);
+    expect(tileSizeFor({ ...esrgan, max: 192 }, 4000, 4000)).toBe(192);
+    expect(tileSizeFor({ size: 256, context: 48, min: 112, max: 512 }, 4000, 4000)).toBe(256);
+  });
+});
+
+describe('uniformTileColor', () => {
+  const flat = makeImage(300, 200, () => [10, 20, 30, 255]);
+
+  it('gives the colour of a window that is one RGB value, alpha aside', () => {
+    const grid = planTiles(300, 200, 64, 8);
+    const withAlpha = makeImage(300, 200, (x) => [10, 20, 30, x % 256]);
+    expect(uniformTileColor(flat, grid, bandTiles(grid, 1)[2]!)).toBe(0x0a141e);
+    expect(uniformTileColor(withAlpha, grid, bandTiles(grid, 0)[0]!)).toBe(0x0a141e);
+  });
+
+  it('sees a single different pixel anywhere in the window', () => {
+    const grid = planTiles(300, 200, 64, 8);
+    // (3, 3) is in tile (0, 0)'s window, and again at the mirrored (-3, -3).
+    const dot = makeImage(300, 200, (x, y) =>
+      x === 3 && y === 3 ? [10, 20, 31, 255] : [10, 20, 30, 255],
+    );
+    const [first, second] = bandTiles(grid, 0);
+    expect(uniformTileColor(dot, grid, first!)).toBe(-1);
+    // Tile 1's window starts at x = 48 - 8 = 40: it never sees the dot.
+    expect(uniformTileColor(dot, grid, second!)).toBe(0x0a141e);
+    const edge = makeImage(300, 200, (x, y) =>
+      x === 299 && y === 100 ? [0, 0, 0, 255] : [10, 20, 30, 255],
+    );
+    const last = bandTiles(grid, 1).at(-1)!;
+    expect(uniformTileColor(edge, grid, last)).toBe(-1);
   });
 });

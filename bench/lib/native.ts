@@ -1,0 +1,77 @@
+// The same models, tiles and pixel conversion as the browser, run by onnxruntime-node on this
+// machine's CPU: the ceiling the WASM path is compared to, and the engine of the quality scores.
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
+import { bandTiles, planTiles, readTile, tileSizeFor, writeTile } from '../../workers/tiler.ts';
+import type { RgbaImage } from '../../e2e/support/images.ts';
+import type { SpeedResult } from './report.ts';
+
+const root = new URL('../../public/', import.meta.url);
+
+export async function nativeSession(
+  variant: ModelVariant,
+  threads: number,
+): Promise<ort.InferenceSession> {
+  const bytes = await readFile(new URL(variant.file, root));
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+}
+
+export interface NativeRun {
+  /** The upscaled image, or null when the run was cut short by its time budget. */
+  image: RgbaImage | null;
+  speed: SpeedResult;
+}
+
+/** Tiles `image` exactly as workers/runtime.ts does and runs each tile through `session`. */
+export async function runNative(
+  session: ort.InferenceSession,
+  model: ModelEntry,
+  image: RgbaImage,
+  budgetMs = 0,
+): Promise<NativeRun> {
+  const scale = model.scale;
+  const grid = planTiles(
+    image.width,
+    image.height,
+    tileSizeFor(model.tile, image.width, image.height),
+    model.tile.context,
+  );
+  const side = grid.tileSize;
+  const input = new Float32Array(3 * side * side);
+  const outWidth = image.width * scale;
+  const out = new Uint8Array(outWidth * image.height * scale * 4);
+  const started = performance.now();
+  let done = 0;
+  rows: for (let row = 0; row < grid.rows; row++) {
+    const band = out.subarray(row * grid.stride * scale * outWidth * 4);
+    for (const tile of bandTiles(grid, row)) {
+      if (budgetMs > 0 && done > 0 && performance.now() - started > budgetMs) break rows;
+      readTile(image, grid, tile, model.input.range, input);
+      const results = await session.run({
+        [model.input.name]: new ort.Tensor('float32', input, [1, 3, side, side]),
+      });
+      const output = results[model.output.name];
+      if (!output) throw new Error(`${model.id} gave no output named ${model.output.name}`);
+      writeTile(output.data as Float32Array, scale, grid, tile, model.output.range, band);
+      done++;
+    }
+  }
+  const elapsed = performance.now() - started;
+  const complete = done === grid.count;
+  const outMp = (outWidth * image.height * scale) / 1e6;
+  return {
+    image: complete ? { width: outWidth, height: image.height * scale, data: out } : null,
+    speed: {
+      mpPerSecond: ((done / grid.count) * outMp) / (elapsed / 1000),
+      latencyMs: complete ? elapsed : (elapsed / done) * grid.count,
+      complete,
+      tilesDone: done,
+      tiles: grid.count,
+    },
+  };
+}
