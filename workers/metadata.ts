@@ -11,6 +11,7 @@
  * - WebP: `EXIF` and `ICCP` chunks, which need the extended (`VP8X`) layout with their flags set.
  */
 import { unzlibSync, zlibSync } from 'fflate';
+import { pngChunk } from './png-stream.ts';
 
 export interface ImageMetadata {
   /** EXIF as TIFF bytes (starting `II*\0` or `MM\0*`), without JPEG's `Exif\0\0` prefix. */
@@ -213,32 +214,6 @@ function readPng(b: Uint8Array): ImageMetadata {
     }
   }
   return { exif, icc };
-}
-
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const v of b) c = crcTable[(c ^ v) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
 }
 
 function writePng(b: Uint8Array, meta: ImageMetadata): Uint8Array {

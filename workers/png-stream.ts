@@ -42,7 +42,7 @@ function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
 }
 
 /** Bytes of a whole chunk: length, type, data, CRC over type and data. */
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);
   writeUint32(chunk, 0, data.length);
   for (let i = 0; i < 4; i++) chunk[4 + i] = type.charCodeAt(i);

@@ -9,19 +9,10 @@
 import type { CatalogEntry } from '../../../models/catalog.ts';
 import { resizeImage } from '../../../workers/resize.ts';
 import type { RgbaImage } from '../../../workers/tiler.ts';
-import type { TensorData } from '../optional/session.ts';
+import type { ModelRunner } from '../optional/session.ts';
 import { labToSrgb8, srgbToLab } from './lab.ts';
 
-export interface ColorizeRunner {
-  entry: CatalogEntry;
-  run(
-    feeds: {
-      contract: CatalogEntry['input']['image'];
-      data: TensorData;
-      dims: readonly number[];
-    }[],
-  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
-}
+export type ColorizeRunner = ModelRunner;
 
 /** The photo as Lab planes (L, a, b), one value per pixel each. */
 export function labPlanes(image: RgbaImage): Float32Array[] {

@@ -10,7 +10,7 @@
 import type { CatalogEntry } from '../../../models/catalog.ts';
 import { resizeImage } from '../../../workers/resize.ts';
 import type { RgbaImage } from '../../../workers/tiler.ts';
-import type { TensorData } from '../optional/session.ts';
+import type { ModelRunner } from '../optional/session.ts';
 import {
   type Similarity,
   alignFace,
@@ -88,16 +88,7 @@ function matchColour(restored: RgbaImage, original: RgbaImage): void {
   }
 }
 
-export interface FaceModelRunner {
-  entry: CatalogEntry;
-  run(
-    feeds: {
-      contract: CatalogEntry['input']['image'];
-      data: TensorData;
-      dims: readonly number[];
-    }[],
-  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
-}
+export type FaceModelRunner = ModelRunner;
 
 export interface PlacedFace {
   /** Where the centre of the aligned square lies in the photo, and its side there (px). */

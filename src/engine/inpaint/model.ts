@@ -10,7 +10,7 @@
 import type { CatalogEntry } from '../../../models/catalog.ts';
 import { resizeImage } from '../../../workers/resize.ts';
 import type { RgbaImage } from '../../../workers/tiler.ts';
-import type { TensorData } from '../optional/session.ts';
+import type { ModelRunner, TensorData } from '../optional/session.ts';
 import { labelComponents } from './components.ts';
 import { type Box, type Mask, dilateMask, emptyMask, insideDistance, resizeMask } from './mask.ts';
 
@@ -125,16 +125,7 @@ function inpaintFeeds(
   return { image: pixels, mask };
 }
 
-export interface InpaintModelRunner {
-  entry: CatalogEntry;
-  run(
-    feeds: {
-      contract: CatalogEntry['input']['image'];
-      data: TensorData;
-      dims: readonly number[];
-    }[],
-  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
-}
+export type InpaintModelRunner = ModelRunner;
 
 /** Fills the mask's pixels of `image` in place with the model; returns the passes it ran. */
 export async function inpaintWithModel(

@@ -57,6 +57,9 @@ export interface OptionalRunner {
   }>;
 }
 
+/** What a pipeline needs of a runner: its catalog entry and a way to run it (tests give stand-ins). */
+export type ModelRunner = Pick<OptionalRunner, 'entry' | 'run'>;
+
 export async function optionalRunner(
   runtime: ModelRuntime,
   entry: CatalogEntry,
