@@ -1,7 +1,7 @@
 import { HINTS_PARAM, hasHints } from '../engine/colorize/hints-param.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import type { Operation } from '../jobs/job.ts';
-import type { PendingPhoto } from './painter.svelte.ts';
+import { type ClearStep, PaintSession } from './painter.svelte.ts';
 
 /** One stroke of colour (or of the eraser), in the photo's own pixels. */
 export interface HintStroke {
@@ -14,7 +14,7 @@ export interface HintStroke {
   points: number[];
 }
 
-export type HintStep = HintStroke | { kind: 'clear' };
+export type HintStep = HintStroke | ClearStep;
 
 export const HINT_BRUSH_MIN = 2;
 export const HINT_BRUSH_MAX = 80;
@@ -31,64 +31,13 @@ export function needsHints(operation: Operation): boolean {
   return params.enable_colorization === true && meta.check?.(params) != null;
 }
 
-/**
- * The colour-hint painter's state: photos waiting for hints, and the strokes painted on the
- * current one, so undo and redo are list moves (as in the mask painter).
- */
-class HintPainter {
-  queue = $state.raw<PendingPhoto[]>([]);
-  current = $derived(this.queue[0] ?? null);
-  steps = $state.raw<HintStep[]>([]);
-  undone = $state.raw<HintStep[]>([]);
-  /** Screen pixels: hints are dabs, a small brush is enough. */
-  brush = $state(12);
-  erasing = $state(false);
+/** The colour-hint painter: the mask painter's session with a colour to paint in. */
+class HintSession extends PaintSession<HintStroke> {
   color = $state('#b4643c');
-  painted = $derived.by(() => {
-    const cleared = this.steps.findLastIndex((s) => s.kind === 'clear');
-    return this.steps.slice(cleared + 1).some((s) => s.kind === 'paint');
-  });
-
-  enqueue(files: readonly File[], operations: Operation[]): void {
-    this.queue = [...this.queue, ...files.map((file) => ({ file, operations }))];
-  }
-
-  push(step: HintStep): void {
-    this.steps = [...this.steps, step];
-    this.undone = [];
-  }
-
-  undo(): void {
-    const last = this.steps.at(-1);
-    if (!last) return;
-    this.steps = this.steps.slice(0, -1);
-    this.undone = [...this.undone, last];
-  }
-
-  redo(): void {
-    const next = this.undone.at(-1);
-    if (!next) return;
-    this.undone = this.undone.slice(0, -1);
-    this.steps = [...this.steps, next];
-  }
-
-  clear(): void {
-    if (this.steps.length && this.steps.at(-1)?.kind !== 'clear') this.push({ kind: 'clear' });
-  }
-
-  setBrush(size: number): void {
-    this.brush = Math.min(HINT_BRUSH_MAX, Math.max(HINT_BRUSH_MIN, Math.round(size)));
-  }
-
-  next(): void {
-    this.queue = this.queue.slice(1);
-    this.steps = [];
-    this.undone = [];
-    this.erasing = false;
-  }
 }
 
-export const hintPainter = new HintPainter();
+/** Hints are dabs, so the brush starts smaller than the mask painter's. */
+export const hintPainter = new HintSession(12, HINT_BRUSH_MIN, HINT_BRUSH_MAX);
 
 /** Draws a stroke from point index `from` (0 draws it whole, with its first dot). */
 export function drawHintStroke(

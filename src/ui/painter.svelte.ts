@@ -11,8 +11,13 @@ export interface Stroke {
   pressures?: number[];
 }
 
-/** What undo and redo step through: a stroke, or "clear" (undoable like any other step). */
-export type Step = Stroke | { kind: 'clear' };
+/** "Clear": undoable like any other step. */
+export interface ClearStep {
+  kind: 'clear';
+}
+
+/** What undo and redo step through: a stroke, or a clear. */
+export type Step = Stroke | ClearStep;
 
 export interface PendingPhoto {
   file: File;
@@ -24,16 +29,17 @@ export const BRUSH_MIN = 2;
 export const BRUSH_MAX = 160;
 
 /**
- * The mask painter's state: the photos waiting for a mask, and the steps painted on the current
- * one. The component draws; this holds what to draw, so undo and redo are list moves.
+ * A painter's state: the photos waiting to be painted on, and the steps painted on the current
+ * one. The component draws; this holds what to draw, so undo and redo are list moves. The mask
+ * painter and the colour-hint painter differ only in what a stroke carries and the brush range.
  */
-class Painter {
+export class PaintSession<S extends { kind: string }> {
   queue = $state.raw<PendingPhoto[]>([]);
   current = $derived(this.queue[0] ?? null);
-  steps = $state.raw<Step[]>([]);
-  undone = $state.raw<Step[]>([]);
+  steps = $state.raw<(S | ClearStep)[]>([]);
+  undone = $state.raw<(S | ClearStep)[]>([]);
   /** Brush diameter in screen pixels, so it feels the same on a small and a large photo. */
-  brush = $state(24);
+  brush = $state(0);
   erasing = $state(false);
   /** Whether anything is painted since the last clear: an empty mask would remove nothing. */
   painted = $derived.by(() => {
@@ -41,11 +47,19 @@ class Painter {
     return this.steps.slice(cleared + 1).some((s) => s.kind === 'paint');
   });
 
+  constructor(
+    brush: number,
+    readonly brushMin: number,
+    readonly brushMax: number,
+  ) {
+    this.brush = brush;
+  }
+
   enqueue(files: readonly File[], operations: Operation[]): void {
     this.queue = [...this.queue, ...files.map((file) => ({ file, operations }))];
   }
 
-  push(step: Step): void {
+  push(step: S | ClearStep): void {
     this.steps = [...this.steps, step];
     this.undone = [];
   }
@@ -69,10 +83,10 @@ class Painter {
   }
 
   setBrush(size: number): void {
-    this.brush = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, Math.round(size)));
+    this.brush = Math.min(this.brushMax, Math.max(this.brushMin, Math.round(size)));
   }
 
-  /** Done with the current photo (applied or skipped): the next one starts with a clean mask. */
+  /** Done with the current photo (applied or skipped): the next one starts clean. */
   next(): void {
     this.queue = this.queue.slice(1);
     this.steps = [];
@@ -81,4 +95,4 @@ class Painter {
   }
 }
 
-export const painter = new Painter();
+export const painter = new PaintSession<Stroke>(24, BRUSH_MIN, BRUSH_MAX);
