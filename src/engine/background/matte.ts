@@ -47,10 +47,49 @@ export function refineMatte(image: RgbaImage, alpha: Float32Array, scale: number
   return refined;
 }
 
+/**
+ * The last matte made, by the photo's SHA-256: people try several backgrounds (remove, replace,
+ * blur) on one photo in a row, and ISNet is the slow part of each. One entry keeps memory to one
+ * matte (4 bytes a pixel), and only for photos up to 16 MP.
+ */
+let lastMatte: { key: string; matte: Matte } | null = null;
+const CACHE_MAX_PIXELS = 16_000_000;
+
+async function photoKey(image: RgbaImage, variant: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', image.data);
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${variant} ${image.width}×${image.height} ${hex}`;
+}
+
+/** The matte of `image`, reused when the previous job asked for the same photo. */
 export async function computeMatte(
   image: RgbaImage,
   runtime: ModelRuntime,
   onStage: (fraction: number) => void = () => {},
+): Promise<Matte> {
+  const entry = findAnalysisModel('matting');
+  const key =
+    entry && image.width * image.height <= CACHE_MAX_PIXELS
+      ? await photoKey(image, pickAnalysisVariant(entry).id)
+      : null;
+  if (key && lastMatte?.key === key) {
+    const { matte } = lastMatte;
+    onStage(0.9);
+    return {
+      ...matte,
+      alpha: matte.alpha.slice(),
+      steps: [...matte.steps, 'reused from the previous job on the same photo'],
+    };
+  }
+  const matte = await runMatte(image, runtime, onStage);
+  lastMatte = key ? { key, matte: { ...matte, alpha: matte.alpha.slice() } } : null;
+  return matte;
+}
+
+async function runMatte(
+  image: RgbaImage,
+  runtime: ModelRuntime,
+  onStage: (fraction: number) => void,
 ): Promise<Matte> {
   const entry = findAnalysisModel('matting');
   if (!entry) throw new Error('No background-removal (matting) model is installed in this build');
