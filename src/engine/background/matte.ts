@@ -56,7 +56,13 @@ let lastMatte: { key: string; matte: Matte } | null = null;
 const CACHE_MAX_PIXELS = 16_000_000;
 
 async function photoKey(image: RgbaImage, variant: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', image.data);
+  const { data } = image;
+  // A shared buffer cannot be hashed in place.
+  const bytes =
+    data.buffer instanceof ArrayBuffer
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
   const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   return `${variant} ${image.width}×${image.height} ${hex}`;
 }
