@@ -18,11 +18,19 @@ function run(command: string, args: string[]): boolean {
 }
 
 await clearParts();
+const fuzzed = run('npx', [
+  'vitest',
+  'run',
+  'src/api/router.fuzz.test.ts',
+  'src/api/server.fuzz.test.ts',
+]);
+const built =
+  run('bash', ['scripts/ensure-chromium.sh']) && run('npx', ['vite', 'build', '--outDir', dist]);
 const results = [
-  run('npx', ['vitest', 'run', 'src/api/router.fuzz.test.ts', 'src/api/server.fuzz.test.ts']),
-  run('bash', ['scripts/ensure-chromium.sh']) &&
-    run('npx', ['vite', 'build', '--outDir', dist]) &&
-    run('npx', ['playwright', 'test', '--project=wasm', 'e2e/chaos-']),
+  fuzzed,
+  built && run('npx', ['playwright', 'test', '--project=wasm', 'e2e/chaos-']),
+  // The GPU part skips itself (and records nothing) where the browser offers no adapter.
+  built && run('npx', ['playwright', 'test', '--project=webgpu', 'e2e/chaos-gpu']),
 ];
 const totals = await printSummary();
 // The figures file is committed, and `npm run lint` checks its formatting too.

@@ -55,13 +55,16 @@ async function run(
       },
       engine: (record) => {
         // The backend may have changed under the operation (WebGPU fell back to WASM).
-        engine = { ...runtime.engineRecord(), ...engine, ...record };
+        const { backend, reason, threads } = runtime.engineRecord();
+        engine = { ...engine, ...record, backend, reason, threads };
         onEngine(engine);
       },
     });
     // The codecs write pixels only: the input's EXIF (made upright) and ICC profile go back in.
     const blob = await carryMetadata(request.input, output.blob, output);
-    return { ...output, blob, engine: { ...runtime.engineRecord(), ...engine } };
+    // The backend the run ended on wins: WebGPU may have been given up mid-run.
+    const { backend, reason, threads } = runtime.engineRecord();
+    return { ...output, blob, engine: { ...engine, backend, reason, threads } };
   } finally {
     runtime.onBand = null;
     canceled.delete(runId);

@@ -63,6 +63,9 @@ export class ModelRuntime {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   private choice: BackendChoice | null = null;
   private preference: BackendPreference | null = null;
+  /** Why the GPU device went away (lost, destroyed, out of memory), once it has. */
+  private deviceLost: string | null = null;
+  private watchingDevice = false;
 
   async backend(preference: BackendPreference): Promise<BackendChoice> {
     if (!this.choice || this.preference !== preference) {
@@ -101,6 +104,62 @@ export class ModelRuntime {
     }
   }
 
+  /** Whether the next run should leave WebGPU: its device is gone. */
+  private onLostGpu(): boolean {
+    return this.choice?.backend === 'webgpu' && this.deviceLost !== null;
+  }
+
+  /**
+   * WebGPU failed in the middle of a run (device lost, out of memory, a kernel error): its
+   * sessions are dropped, WASM takes over for this worker, and the caller runs the step again
+   * on the session returned. Anything else (WASM failing, a cancel) is the caller's to throw.
+   */
+  private async fallBackMidRun(variant: ModelVariant, error: unknown) {
+    if (this.choice?.backend !== 'webgpu') throw error;
+    const why = this.deviceLost
+      ? `the GPU device was lost mid-job (${this.deviceLost})`
+      : `WebGPU failed mid-job (${String(error)})`;
+    for (const [key, session] of this.sessions) {
+      if (!key.endsWith('|webgpu')) continue;
+      this.sessions.delete(key);
+      session.then((s) => s.release()).catch(() => {});
+    }
+    this.choice = {
+      backend: 'wasm',
+      shaderF16: false,
+      reason: `WASM: ${why}, so it ran again on WASM`,
+    };
+    useFloat16Compute(false);
+    return this.cachedSession(variant, 'wasm');
+  }
+
+  /** Runs `step` on the variant's session, once more on WASM if WebGPU fails it. */
+  private async withFallback<T>(
+    variant: ModelVariant,
+    session: ort.InferenceSession,
+    step: (session: ort.InferenceSession) => Promise<T>,
+  ): Promise<{ result: T; session: ort.InferenceSession }> {
+    if (this.onLostGpu()) session = await this.fallBackMidRun(variant, new Error('device lost'));
+    try {
+      return { result: await step(session), session };
+    } catch (error) {
+      const wasm = await this.fallBackMidRun(variant, error);
+      return { result: await step(wasm), session: wasm };
+    }
+  }
+
+  /** Notes when the WebGPU device ORT runs on goes away, so no later run waits on it. */
+  private watchDevice(): void {
+    if (this.watchingDevice) return;
+    this.watchingDevice = true;
+    ort.env.webgpu.device
+      .then((device) => device.lost)
+      .then((info) => {
+        this.deviceLost = info.message || info.reason || 'no reason given';
+      })
+      .catch(() => {});
+  }
+
   private cachedSession(variant: ModelVariant, backend: EngineRecord['backend']) {
     const key = `${variant.file}|${backend}`;
     let session = this.sessions.get(key);
@@ -115,7 +174,10 @@ export class ModelRuntime {
         }),
       );
       // A failed load must not poison the cache: the next job tries again.
-      session.catch(() => this.sessions.delete(key));
+      session.then(
+        () => backend === 'webgpu' && this.watchDevice(),
+        () => this.sessions.delete(key),
+      );
       this.sessions.set(key, session);
     }
     return session;
@@ -130,7 +192,7 @@ export class ModelRuntime {
    */
   async runTiled(run: TiledRun): Promise<{ width: number; height: number; tiles: number }> {
     const { model, variant, image } = run;
-    const session = await this.session(variant);
+    let session = await this.session(variant);
     if (runsWhole(model.tile, image.width, image.height) && model.input.layout === 'NCHW')
       return this.runWholeImage(run, session);
     const scale = model.scale;
@@ -164,15 +226,16 @@ export class ModelRuntime {
         if (!planes) {
           readTile(image, grid, tile, model.input.range, inputData);
           if (nhwcInput) interleave(inputData, nhwcInput);
-          const results = await session.run({ [model.input.name]: input });
-          const output = results[model.output.name];
-          if (!output) throw new Error(`The model gave no output named ${model.output.name}`);
-          const outputData = (await output.getData()) as Float32Array;
+          // WebGPU lost mid-run: this tile and the rest run on WASM; done tiles stay.
+          const ran = await this.withFallback(variant, session, (s) =>
+            runTile(s, { [model.input.name]: input }, model.output.name),
+          );
+          session = ran.session;
+          const outputData = ran.result;
           planes = model.output.layout === 'NHWC' ? deinterleave(outputData) : outputData;
           if (color >= 0 && uniformOutputs.size < UNIFORM_OUTPUTS_KEPT) {
             uniformOutputs.set(color, planes.slice());
           }
-          for (const tensor of Object.values(results)) tensor.dispose();
         }
         writeTile(planes, scale, grid, tile, model.output.range, band);
         done++;
@@ -202,24 +265,18 @@ export class ModelRuntime {
     const { model, image } = run;
     if (run.isCanceled()) throw new CanceledError();
     const padded = readPadded(image, model.tile.context, model.input.range);
-    const results = await session.run({
+    const feeds = {
       [model.input.name]: new ort.Tensor('float32', padded.data, [
         1,
         3,
         padded.height,
         padded.width,
       ]),
-    });
-    const output = results[model.output.name];
-    if (!output) throw new Error(`The model gave no output named ${model.output.name}`);
-    const rows = cropOutput(
-      (await output.getData()) as Float32Array,
-      image,
-      model.tile.context,
-      model.scale,
-      model.output.range,
+    };
+    const { result } = await this.withFallback(run.variant, session, (s) =>
+      runTile(s, feeds, model.output.name),
     );
-    for (const tensor of Object.values(results)) tensor.dispose();
+    const rows = cropOutput(result, image, model.tile.context, model.scale, model.output.range);
     if (hasTransparency(image)) {
       // The tiler's alpha upscaler works per band of a grid: one band covering the image.
       const grid = planTiles(image.width, image.height, Math.max(image.width, image.height) + 2, 1);
@@ -249,13 +306,35 @@ export class ModelRuntime {
     const tensors = Object.fromEntries(
       Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]),
     );
-    const results = outputs ? await session.run(tensors, [...outputs]) : await session.run(tensors);
-    const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-    for (const [name, tensor] of Object.entries(results)) {
-      out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };
-      tensor.dispose();
-    }
-    return out;
+    const { result } = await this.withFallback(variant, session, async (s) => {
+      const results = outputs ? await s.run(tensors, [...outputs]) : await s.run(tensors);
+      const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+      try {
+        for (const [name, tensor] of Object.entries(results)) {
+          out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };
+        }
+      } finally {
+        for (const tensor of Object.values(results)) tensor.dispose();
+      }
+      return out;
+    });
+    return result;
+  }
+}
+
+/** One run of a fixed-input model: the named output read back to the CPU, every output freed. */
+async function runTile(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+  outputName: string,
+): Promise<Float32Array> {
+  const results = await session.run(feeds);
+  try {
+    const output = results[outputName];
+    if (!output) throw new Error(`The model gave no output named ${outputName}`);
+    return (await output.getData()) as Float32Array;
+  } finally {
+    for (const tensor of Object.values(results)) tensor.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
 import type { EngineRecord, Job } from '../jobs/job.ts';
-import { type JobStore, LeaseLostError } from '../jobs/store.ts';
+import { type JobStore, LeaseLostError, StorageFullError } from '../jobs/store.ts';
 import { fetchInput } from './fetch-input.ts';
 import { type BackendPreference, resolveParams } from './operation.ts';
 import { operations } from './operations/index.ts';
@@ -101,7 +101,11 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
       .then((held) => {
         if (held.cancel_requested) abort.abort(new DOMException('Canceled', 'AbortError'));
       })
-      .catch(() => abort.abort(new LeaseLostError(job.id)));
+      .catch((error: unknown) => {
+        // A full quota can refuse even this small write: the lease is still ours until it runs
+        // out, so the job goes on (and fails with the storage reason if its output cannot fit).
+        if (!(error instanceof StorageFullError)) abort.abort(new LeaseLostError(job.id));
+      });
   }, RENEW_MS);
 
   let engine: EngineRecord | null = null;

@@ -1,6 +1,12 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobNotFoundError, JobNotQueuedError, JobStore, LeaseLostError } from './store.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  JobNotFoundError,
+  JobNotQueuedError,
+  JobStore,
+  LeaseLostError,
+  StorageFullError,
+} from './store.ts';
 import { submitJob } from './submit.ts';
 
 let store: JobStore;
@@ -130,5 +136,77 @@ describe('retention', () => {
     expect(await store.getBlob(`out:${a.id}`)).toBeUndefined();
     expect(await store.getBlob(a.input.key)).toBeDefined();
     expect(await store.get(b.id)).toMatchObject({ status: 'completed' });
+  });
+});
+
+describe('storage quota', () => {
+  /**
+   * What Chromium does when a transaction's writes exceed the origin's quota: the writes are
+   * accepted, then the commit aborts the transaction with a QuotaExceededError (fake-indexeddb's
+   * own abort path, with that error name).
+   */
+  function refuseOutputs() {
+    const put = IDBObjectStore.prototype.put;
+    return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      const request = put.call(this, value, key);
+      if (String(key).startsWith('out:')) {
+        const tx = this.transaction as IDBTransaction & { _abort(name: string): void };
+        queueMicrotask(() => tx._abort('QuotaExceededError'));
+      }
+      return request;
+    });
+  }
+
+  it('fails a write over quota with the reason, and leaves every older job and output as it was', async () => {
+    const engine = { backend: 'wasm' as const, reason: 'test' };
+    const size = { name: 'x.png', width: 1, height: 1 };
+    const older = await submitJob(
+      store,
+      { dialect: 'app', spec, input: input(), name: 'a.png' },
+      1000,
+    );
+    await store.claimNext('h', 10_000, 2000);
+    await store.complete(older.id, 'h', new Blob([new Uint8Array(5)]), size, engine, 3000);
+    const before = await store.get(older.id);
+
+    const job = await submitJob(
+      store,
+      { dialect: 'app', spec, input: input(), name: 'b.png' },
+      4000,
+    );
+    await store.claimNext('h', 10_000, 5000);
+    const refusing = refuseOutputs();
+    const big = new Blob([new Uint8Array(1000)], { type: 'image/png' });
+    const error = await store.complete(job.id, 'h', big, size, engine, 6000).catch((e) => e);
+    refusing.mockRestore();
+    expect(error).toBeInstanceOf(StorageFullError);
+    expect((error as Error).message).toMatch(
+      /^Not enough storage space to save the result: .*QuotaExceededError.*Free space by deleting old jobs in the Jobs list/,
+    );
+    // Rolled back whole: no partial output, the job still held, and the older job untouched.
+    expect(await store.getBlob(`out:${job.id}`)).toBeUndefined();
+    expect(await store.get(job.id)).toMatchObject({ status: 'processing', output: null });
+    expect(await store.get(older.id)).toEqual(before);
+    expect((await store.getBlob(`out:${older.id}`))?.size).toBe(5);
+
+    // The host then records the failure, which needs no room for an output.
+    const failed = await store.fail(job.id, 'h', (error as Error).message, engine, 7000);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await store.claimNext('other', 10_000, 60_000)).toBeNull();
+  });
+
+  it('passes other write errors through as they are', async () => {
+    await submitJob(store, { dialect: 'app', spec, input: input(), name: 'a.png' }, 1000);
+    const claimed = (await store.claimNext('h', 10_000, 2000))!;
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('broken', 'DataError');
+    });
+    const error = await store.renewLease(claimed.id, 'h', 9000).catch((e) => e);
+    spy.mockRestore();
+    expect(error).toMatchObject({ name: 'DataError' });
   });
 });

@@ -29,6 +29,30 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * The browser refused a write because the origin's storage quota is used up. The transaction was
+ * rolled back, so nothing older was touched; the message says how to make room.
+ */
+export class StorageFullError extends Error {
+  constructor(what: 'input' | 'result' | 'job') {
+    super(
+      `Not enough storage space to save the ${what}: the browser's storage quota for this app is ` +
+        'used up (QuotaExceededError). Free space by deleting old jobs in the Jobs list, then retry.',
+    );
+    this.name = 'StorageFullError';
+  }
+}
+
+/**
+ * Whether a write failed for lack of quota. Chromium checks the quota when a transaction commits
+ * and aborts it: `done` rejects with the QuotaExceededError, while the requests still open get an
+ * AbortError, so the transaction's own error is the one that tells.
+ */
+export function isQuotaError(error: unknown, tx?: { error: DOMException | null }): boolean {
+  const name = (e: unknown) => (e instanceof Error || e instanceof DOMException ? e.name : '');
+  return name(error) === 'QuotaExceededError' || name(tx?.error) === 'QuotaExceededError';
+}
+
 export function inputKey(id: string): string {
   return `in:${id}`;
 }
@@ -72,7 +96,7 @@ export class JobStore {
       id,
       owner,
       (job) => ({ ...job, input: { ...job.input, type: input.type, bytes: input.size } }),
-      { key: inputKey(id), blob: input },
+      { key: inputKey(id), blob: input, what: 'input' },
     );
   }
 
@@ -133,10 +157,12 @@ export class JobStore {
     id: string,
     owner: string,
     change: (job: Job) => Job,
-    blobs?: { key: string; blob: Blob },
+    blobs?: { key: string; blob: Blob; what: 'input' | 'result' },
   ): Promise<Job> {
     const stores = blobs ? (['jobs', 'blobs'] as const) : (['jobs'] as const);
     const tx = this.db.transaction([...stores], 'readwrite');
+    // A put that fails leaves `done` rejected too; the catch below reports the one that tells.
+    tx.done.catch(() => {});
     const jobs = tx.objectStore('jobs');
     const job = await jobs.get(id);
     if (!job) {
@@ -148,9 +174,14 @@ export class JobStore {
       throw new LeaseLostError(id);
     }
     const next = change(job);
-    if (blobs) await tx.objectStore('blobs').put(blobs.blob, blobs.key);
-    await jobs.put(next);
-    await tx.done;
+    try {
+      if (blobs) await tx.objectStore('blobs').put(blobs.blob, blobs.key);
+      await jobs.put(next);
+      await tx.done;
+    } catch (error) {
+      if (isQuotaError(error, tx)) throw new StorageFullError(blobs?.what ?? 'job');
+      throw error;
+    }
     return next;
   }
 
@@ -190,7 +221,7 @@ export class JobStore {
       id,
       owner,
       (job) => transition(job, 'completed', { output: full, engine, error: null }, now),
-      { key, blob: output },
+      { key, blob: output, what: 'result' },
     );
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StorageFullError } from '../jobs/store.ts';
 import { explainError } from './errors.ts';
 
 describe('explainError', () => {
@@ -33,6 +34,9 @@ describe('explainError', () => {
     expect(explainError('AbortError: The operation was aborted.')).toMatch(/^It was canceled/);
     expect(explainError('QuotaExceededError: The quota has been exceeded.')).toMatch(
       /storage this browser gives the app is full/,
+    );
+    expect(explainError(new StorageFullError('result').message)).toMatch(
+      /storage this browser gives the app is full\. Delete some old jobs/,
     );
     expect(explainError('Fetching the input timed out after 30 s')).toMatch(
       /^It took too long and was stopped \(Fetching the input timed out after 30 s\)/,

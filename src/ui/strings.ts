@@ -103,8 +103,10 @@ export const strings = {
     quotaOf: (dialect: string) => `Jobs per month for ${dialect}`,
     retentionOf: (dialect: string) => `Days to keep outputs for ${dialect}`,
   },
-  webhook: (state: string, attempts: number) =>
-    `Webhook ${state === 'pending' ? 'waiting to be sent' : state}, ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+  webhook: (state: string, attempts: number, url: string) =>
+    state === 'failed'
+      ? `Webhook to ${url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}`
+      : `Webhook ${state === 'pending' ? 'waiting to be sent' : state}, ${attempts} attempt${attempts === 1 ? '' : 's'}`,
   credits: (charged: number, refunded: number) =>
     `Credits: ${charged} charged to API jobs, ${refunded} refunded for failed ones (nothing is paid: this is the count the hosted services would bill).`,
   keys: {
