@@ -7,8 +7,15 @@ import { chromiumArgs } from '../playwright.config.ts';
 import type { OutboxRecord } from '../src/api/webhooks.ts';
 import { call, createKey, openControlled } from './support/api.ts';
 import { fixture, jobRow } from './support/app.ts';
-import { convertJob, generousLimits, idbAll, setLimits, settled } from './support/chaos.ts';
-import { printSummary, recordPart } from './support/chaos-figures.ts';
+import {
+  type StoredJob,
+  convertJob,
+  faultTally,
+  generousLimits,
+  idbAll,
+  setLimits,
+  settled,
+} from './support/chaos.ts';
 
 /*
  * Faults around a job's end, in real Chromium with the real service worker, engine host and
@@ -16,27 +23,7 @@ import { printSummary, recordPart } from './support/chaos-figures.ts';
  * that stays down across an app restart.
  */
 
-const figures = { faults_tried: 0, faults_survived: 0, jobs_lost: 0 };
-const notes: string[] = [];
-
-test.afterAll(async () => {
-  await recordPart('faults-browser-2', figures, notes);
-  await printSummary();
-});
-
-async function scenario(name: string, run: () => Promise<void>): Promise<void> {
-  figures.faults_tried++;
-  await test.step(name, run);
-  figures.faults_survived++;
-}
-
-interface StoredJob {
-  id: string;
-  status: string;
-  attempts: number;
-  error: string | null;
-  output: { key: string } | null;
-}
+const { figures, notes, scenario } = faultTally('faults-browser-2');
 
 function usage(page: Page): Promise<number> {
   return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);

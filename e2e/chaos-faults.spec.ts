@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import { call, createKey, openControlled } from './support/api.ts';
 import { fixture } from './support/app.ts';
-import { convertJob, generousLimits, idbAll, setLimits, settled } from './support/chaos.ts';
-import { printSummary, recordPart, scaled } from './support/chaos-figures.ts';
+import {
+  type StoredJob,
+  convertJob,
+  faultTally,
+  generousLimits,
+  idbAll,
+  setLimits,
+  settled,
+} from './support/chaos.ts';
+import { scaled } from './support/chaos-figures.ts';
 
 /*
  * Faults while jobs run, in real Chromium with the real service worker and engine host: extra
@@ -12,27 +20,7 @@ import { printSummary, recordPart, scaled } from './support/chaos-figures.ts';
  * job must complete exactly once, its output intact.
  */
 
-const figures = { faults_tried: 0, faults_survived: 0, jobs_lost: 0 };
-const notes: string[] = [];
-
-test.afterAll(async () => {
-  await recordPart('faults-browser', figures, notes);
-  await printSummary();
-});
-
-/** Runs one fault scenario, counting it as survived once its expectations held. */
-async function scenario(name: string, run: () => Promise<void>): Promise<void> {
-  figures.faults_tried++;
-  await test.step(name, run);
-  figures.faults_survived++;
-}
-
-interface StoredJob {
-  id: string;
-  status: string;
-  attempts: number;
-  output: { key: string } | null;
-}
+const { figures, notes, scenario } = faultTally('faults-browser');
 
 /** Counts, in the page, the 'completed' broadcasts each job gets. */
 async function countCompletions(page: Page): Promise<() => Promise<Record<string, number>>> {

@@ -1,7 +1,8 @@
-import { type Page, expect } from '@playwright/test';
+import { type Page, expect, test } from '@playwright/test';
 import { zlibSync } from 'fflate';
 import type { LimitsOverrides } from '../../src/api/limits-config.ts';
 import { call } from './api.ts';
+import { printSummary, recordPart } from './chaos-figures.ts';
 import type { WireRequest } from './chaos-requests.ts';
 
 /*
@@ -9,6 +10,34 @@ import type { WireRequest } from './chaos-requests.ts';
  * page (so they reach the real service worker), and hand-made image files (bombs, 16-bit,
  * animated, EXIF orientations).
  */
+
+/** A job as the store keeps it: what the fault specs check. */
+export interface StoredJob {
+  id: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  output: { key: string } | null;
+}
+
+/**
+ * A fault spec's tally, recorded into the suite's figures after its tests: each scenario counts as
+ * survived once its expectations held. Call at the top level of a spec.
+ */
+export function faultTally(part: string) {
+  const figures = { faults_tried: 0, faults_survived: 0, jobs_lost: 0 };
+  const notes: string[] = [];
+  test.afterAll(async () => {
+    await recordPart(part, figures, notes);
+    await printSummary();
+  });
+  async function scenario(name: string, run: () => Promise<void>): Promise<void> {
+    figures.faults_tried++;
+    await test.step(name, run);
+    figures.faults_survived++;
+  }
+  return { figures, notes, scenario };
+}
 
 /** Every record of one object store of the app's database, read directly. */
 export function idbAll<T = unknown>(page: Page, store: string): Promise<T[]> {
