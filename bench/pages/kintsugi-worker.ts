@@ -7,22 +7,7 @@ import { manifest } from '../../src/engine/models.ts';
 import { CanceledError, ModelRuntime } from '../../workers/runtime.ts';
 import type { RgbaImage } from '../../workers/tiler.ts';
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
-
-export interface SpeedResult {
-  /** Output megapixels per second over the tiles that ran. */
-  mpPerSecond: number;
-  /** Milliseconds for the whole image: measured when `complete`, else projected from the tiles. */
-  latencyMs: number;
-  complete: boolean;
-  tilesDone: number;
-  tiles: number;
-}
-
-export interface ColdStart {
-  sessionMs: number;
-  firstTileMs: number;
-  totalMs: number;
-}
+import type { ColdStart, SpeedResult } from '../lib/report.ts';
 
 let runtime = new ModelRuntime();
 let backend: 'wasm' | 'webgpu' = 'wasm';
