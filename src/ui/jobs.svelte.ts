@@ -131,3 +131,21 @@ class JobsView {
 }
 
 export const jobsView = new JobsView();
+
+/**
+ * Reads a stored blob into an object URL and hands it to `set`; returns the cleanup that revokes
+ * it (or drops a read still under way), ready to be returned from an $effect.
+ */
+export function objectUrl(key: string, set: (url: string) => void): () => void {
+  let url: string | null = null;
+  let live = true;
+  void jobsView.blob(key).then((blob) => {
+    if (!blob || !live) return;
+    url = URL.createObjectURL(blob);
+    set(url);
+  });
+  return () => {
+    live = false;
+    if (url) URL.revokeObjectURL(url);
+  };
+}
