@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from '@playwright/test';
 import prettier from 'prettier';
@@ -22,6 +23,8 @@ import { nativeSession, runNative } from './lib/native.ts';
 import { nodePhoto } from './lib/photo-node.ts';
 import { startSampling } from './lib/processes.ts';
 import { qualityOf } from './lib/quality.ts';
+import { tileSizeFor } from '../workers/tiler.ts';
+import { runsWhole } from '../workers/whole-image.ts';
 import {
   type BackendClass,
   type BenchReport,
@@ -44,6 +47,8 @@ const FULL_MODELS = [
 ];
 const QUICK_MODELS = ['esrgan-medium-x4', 'realesr-animevideov3-x4'];
 const PEER_MODEL = 'esrgan-medium-x4';
+/** Starts the engine before a cold start is timed; a model no bench row measures. */
+const WARM_MODEL = 'realesr-animevideov3-x2';
 
 export interface BenchOptions {
   quick: boolean;
@@ -117,6 +122,17 @@ async function manifest(): Promise<Manifest> {
 async function cpuVariant(modelId: string): Promise<string> {
   const model = (await manifest()).models.find((m) => m.id === modelId);
   return model?.variants.find((v) => v.compute === 'float32')?.id ?? 'unknown';
+}
+
+/**
+ * The photo a cold start is timed on: one base tile (manifest `tile.size`, context included),
+ * so the time is the session plus one model run of a fixed size (128² for ESRGAN, 256² for
+ * Real-CUGAN), whatever tiles the planner picks for larger photos.
+ */
+async function coldStartSide(modelId: string): Promise<number> {
+  const model = (await manifest()).models.find((m) => m.id === modelId);
+  if (!model) throw new Error(`No model ${modelId}`);
+  return model.tile.size - 2 * model.tile.context;
 }
 
 async function version(pkg: string): Promise<string> {
@@ -218,8 +234,13 @@ function launch(extra: string[] = []): Promise<Browser> {
 
 const THREADS_ALL = os.cpus().length;
 
+/**
+ * Each model gets its own page: a worker that onnxruntime-web ran in leaves its thread pool's
+ * workers behind after terminate(), and they slowed every later measurement in the same page
+ * (2.2× on realesr-animevideov3 at 2 threads).
+ */
 async function browserSpeed(
-  page: Page,
+  browser: Browser,
   o: BenchOptions,
   backend: BackendClass,
   rows: SpeedRow[],
@@ -228,22 +249,29 @@ async function browserSpeed(
   const threads = backend === 'wasm-1' ? 1 : THREADS_ALL;
   const preference = backend === 'webgpu' ? 'webgpu' : 'wasm';
   for (const model of o.models) {
+    const page = await openPage(browser, o, '/kintsugi.html');
     await page.evaluate((m) => window.bench.cache(m), model);
-    const worker = await page.evaluate(([t, p]) => window.bench.startWorker(t, p), [
+    await page.evaluate((m) => window.bench.cache(m), WARM_MODEL);
+    const worker = await page.evaluate(([t, p, w]) => window.bench.startWorker(t, p, w), [
       threads,
       preference,
+      WARM_MODEL,
     ] as const);
     if (preference === 'webgpu' && worker.backend !== 'webgpu') {
       log(`${model}: WebGPU did not start (${worker.reason})`);
-      await page.evaluate((id) => window.bench.stopWorker(id), worker.id);
+      await page.context().close();
       continue;
     }
     const row: SpeedRow = { model, backend, variant: await cpuVariant(model), sizes: [] };
-    row.coldStart = await page.evaluate(([id, m]) => window.bench.coldStart(id, m, 256), [
+    row.coldStart = await page.evaluate(([id, m, side]) => window.bench.coldStart(id, m, side), [
       worker.id,
       model,
+      await coldStartSide(model),
     ] as const);
-    log(`${model} ${backend}: cold start ${row.coldStart!.totalMs.toFixed(0)} ms`);
+    row.coldStart!.engineMs = worker.engineMs;
+    log(
+      `${model} ${backend}: engine start ${worker.engineMs.toFixed(0)} ms, cold start ${row.coldStart!.totalMs.toFixed(0)} ms`,
+    );
     for (const s of sizes) {
       const result = await page.evaluate(([id, m, w, h, b]) => window.bench.speed(id, m, w, h, b), [
         worker.id,
@@ -257,7 +285,7 @@ async function browserSpeed(
         `${model} ${backend} ${s.width}x${s.height}: ${result.mpPerSecond.toFixed(3)} MP/s (${result.tilesDone}/${result.tiles} tiles)`,
       );
     }
-    await page.evaluate((id) => window.bench.stopWorker(id), worker.id);
+    await page.context().close();
     rows.push(row);
   }
 }
@@ -276,7 +304,8 @@ async function nativeSpeed(
     const started = performance.now();
     const session = await nativeSession(variant, threads);
     const sessionMs = performance.now() - started;
-    const first = await runNative(session, model, await nodePhoto(256, 256), 1);
+    const side = await coldStartSide(id);
+    const first = await runNative(session, model, await nodePhoto(side, side), 1);
     const firstTileMs = first.speed.latencyMs / first.speed.tiles;
     const row: SpeedRow = {
       model: id,
@@ -299,6 +328,21 @@ async function nativeSpeed(
   }
 }
 
+/**
+ * UpscalerJS gets the tiles Kintsugi plans for the same photo (core = stride, padding = context),
+ * or none when Kintsugi runs it in one piece, so both do the same model work.
+ */
+async function peerPatch(
+  width: number,
+  height: number,
+): Promise<{ patchSize: number; padding: number } | null> {
+  const model = (await manifest()).models.find((m) => m.id === PEER_MODEL);
+  if (!model) throw new Error(`No model ${PEER_MODEL}`);
+  if (runsWhole(model.tile, width, height)) return null;
+  const edge = tileSizeFor(model.tile, width, height);
+  return { patchSize: edge - 2 * model.tile.context, padding: model.tile.context };
+}
+
 async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Promise<void> {
   const sizes = o.sizes.filter((s) => s.width * s.height <= 1024 * 1024);
   const rows: PeerRow[] = [];
@@ -317,14 +361,15 @@ async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Pro
       // WebGL runs each image to the end (see upscaler.ts): the smallest size only.
       for (const s of backend === 'webgl' ? sizes.slice(0, 1) : sizes) {
         const r = await withTimeout(
-          page.evaluate(([w, h, b]) => window.peer.speed(w, h, b), [
+          page.evaluate(([w, h, b, p]) => window.peer.speed(w, h, b, p), [
             s.width,
             s.height,
             o.budgetMs,
+            await peerPatch(s.width, s.height),
           ] as const),
           o.budgetMs + 300_000,
         );
-        rows.push({ ...r, detail: setup.detail, width: s.width, height: s.height });
+        rows.push({ ...r, threads, detail: setup.detail, width: s.width, height: s.height });
         log(
           `UpscalerJS ${backend} (${setup.detail}) ${s.width}x${s.height}: ${r.mpPerSecond.toFixed(3)} MP/s`,
         );
@@ -337,10 +382,14 @@ async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Pro
   // Kintsugi on the peer's own weights (fp32, not the int8 file the app picks on a CPU), on the
   // same photo sizes and thread counts.
   const kintsugi: PeerRow[] = [];
-  const page = await openPage(browser, o, '/kintsugi.html');
-  await page.evaluate((m) => window.bench.cache(m, 'fp32'), PEER_MODEL);
   for (const threads of [1, THREADS_ALL]) {
-    const worker = await page.evaluate((t) => window.bench.startWorker(t, 'wasm'), threads);
+    const page = await openPage(browser, o, '/kintsugi.html');
+    await page.evaluate((m) => window.bench.cache(m, 'fp32'), PEER_MODEL);
+    await page.evaluate((m) => window.bench.cache(m), WARM_MODEL);
+    const worker = await page.evaluate(([t, w]) => window.bench.startWorker(t, 'wasm', w), [
+      threads,
+      WARM_MODEL,
+    ] as const);
     for (const s of sizes) {
       const r = await page.evaluate(
         ([id, m, w, h, b]) => window.bench.speed(id, m, w, h, b, 'fp32'),
@@ -349,6 +398,7 @@ async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Pro
       kintsugi.push({
         backend: 'wasm',
         variant: 'fp32',
+        threads,
         detail: `${threads} thread(s)`,
         ...s,
         ...r,
@@ -357,9 +407,8 @@ async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Pro
         `Kintsugi fp32 ${threads} thread(s) ${s.width}x${s.height}: ${r.mpPerSecond.toFixed(3)} MP/s`,
       );
     }
-    await page.evaluate((id) => window.bench.stopWorker(id), worker.id);
+    await page.context().close();
   }
-  await page.context().close();
   report.peer = {
     library: `upscaler ${await version('upscaler')}, @tensorflow/tfjs ${await version('@tensorflow/tfjs')}`,
     model: '@upscalerjs/esrgan-medium ×4, the weights of esrgan-medium-x4',
@@ -404,10 +453,11 @@ function targets(report: BenchReport, o: BenchOptions): Target[] {
   const ours = report.peer?.kintsugi ?? [];
   const pairs = peerWasm.flatMap((p) => {
     const k = ours.find(
-      (x) => x.width === p.width && x.height === p.height && x.detail === p.detail,
+      (x) => x.width === p.width && x.height === p.height && x.threads === p.threads,
     );
+    const asked = `${p.threads} thread(s) asked, UpscalerJS ran ${p.detail}`;
     return k
-      ? [{ size: `${p.width}×${p.height}, ${p.detail}`, ratio: k.mpPerSecond / p.mpPerSecond }]
+      ? [{ size: `${p.width}×${p.height}, ${asked}`, ratio: k.mpPerSecond / p.mpPerSecond }]
       : [];
   });
   const bigPair = pairs.at(-1);
@@ -537,7 +587,7 @@ export async function runBench(o: BenchOptions): Promise<{ report: BenchReport; 
           threads: backend === 'wasm-1' ? 1 : THREADS_ALL,
           detail: 'onnxruntime-web',
         });
-        await browserSpeed(page, o, backend, report.speed);
+        await browserSpeed(browser, o, backend, report.speed);
       }
       await page.context().close();
       if (!o.skip.has('peer')) await peer(browser, o, report);
@@ -573,7 +623,7 @@ export async function runBench(o: BenchOptions): Promise<{ report: BenchReport; 
             report.machine.gpu += `; WebGPU offers only a software fallback adapter (${name})`;
           // A software adapter is measured on the smallest size only: larger ones take minutes.
           await browserSpeed(
-            page,
+            gpuBrowser,
             o,
             'webgpu',
             report.speed,
@@ -621,7 +671,7 @@ async function formatted(markdown: string, file: string): Promise<string> {
 }
 
 async function writeResults(report: BenchReport, o: BenchOptions): Promise<string[]> {
-  const dir = `${repo}/${o.outDir}`;
+  const dir = path.resolve(repo, o.outDir);
   await mkdir(dir, { recursive: true });
   const stem = `${report.date}${report.quick ? '-quick' : ''}`;
   const markdown = await formatted(

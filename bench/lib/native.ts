@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
 import { bandTiles, planTiles, readTile, tileSizeFor, writeTile } from '../../workers/tiler.ts';
+import { cropOutput, readPadded, runsWhole } from '../../workers/whole-image.ts';
 import type { RgbaImage } from '../../e2e/support/images.ts';
 import type { SpeedResult } from './report.ts';
 
@@ -27,7 +28,25 @@ export interface NativeRun {
   speed: SpeedResult;
 }
 
-/** Tiles `image` exactly as workers/runtime.ts does and runs each tile through `session`. */
+async function runOnce(
+  session: ort.InferenceSession,
+  model: ModelEntry,
+  input: Float32Array,
+  width: number,
+  height: number,
+): Promise<Float32Array> {
+  const results = await session.run({
+    [model.input.name]: new ort.Tensor('float32', input, [1, 3, height, width]),
+  });
+  const output = results[model.output.name];
+  if (!output) throw new Error(`${model.id} gave no output named ${model.output.name}`);
+  return output.data as Float32Array;
+}
+
+/**
+ * Runs `image` through `session` exactly as workers/runtime.ts does: in one piece when
+ * runsWhole says so, else in the planner's tiles.
+ */
 export async function runNative(
   session: ort.InferenceSession,
   model: ModelEntry,
@@ -35,6 +54,24 @@ export async function runNative(
   budgetMs = 0,
 ): Promise<NativeRun> {
   const scale = model.scale;
+  const outMp = (image.width * image.height * scale * scale) / 1e6;
+  if (runsWhole(model.tile, image.width, image.height)) {
+    const started = performance.now();
+    const padded = readPadded(image, model.tile.context, model.input.range);
+    const output = await runOnce(session, model, padded.data, padded.width, padded.height);
+    const data = cropOutput(output, image, model.tile.context, scale, model.output.range);
+    const elapsed = performance.now() - started;
+    return {
+      image: { width: image.width * scale, height: image.height * scale, data },
+      speed: {
+        mpPerSecond: outMp / (elapsed / 1000),
+        latencyMs: elapsed,
+        complete: true,
+        tilesDone: 1,
+        tiles: 1,
+      },
+    };
+  }
   const grid = planTiles(
     image.width,
     image.height,
@@ -52,18 +89,13 @@ export async function runNative(
     for (const tile of bandTiles(grid, row)) {
       if (budgetMs > 0 && done > 0 && performance.now() - started > budgetMs) break rows;
       readTile(image, grid, tile, model.input.range, input);
-      const results = await session.run({
-        [model.input.name]: new ort.Tensor('float32', input, [1, 3, side, side]),
-      });
-      const output = results[model.output.name];
-      if (!output) throw new Error(`${model.id} gave no output named ${model.output.name}`);
-      writeTile(output.data as Float32Array, scale, grid, tile, model.output.range, band);
+      const output = await runOnce(session, model, input, side, side);
+      writeTile(output, scale, grid, tile, model.output.range, band);
       done++;
     }
   }
   const elapsed = performance.now() - started;
   const complete = done === grid.count;
-  const outMp = (outWidth * image.height * scale) / 1e6;
   return {
     image: complete ? { width: outWidth, height: image.height * scale, data: out } : null,
     speed: {

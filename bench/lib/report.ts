@@ -14,6 +14,8 @@ export interface ColdStart {
   sessionMs: number;
   firstTileMs: number;
   totalMs: number;
+  /** Starting onnxruntime-web (WASM module, threads or WebGPU device) before it, in a new worker. */
+  engineMs?: number;
 }
 
 /** 'wasm-1': WASM on one thread; 'wasm-all': WASM on every core; 'native-*': onnxruntime-node. */
@@ -41,6 +43,8 @@ export interface PeerRow {
   backend: string;
   /** Kintsugi's rows: the variant that ran (fp32 is the peer's own weights, unquantized). */
   variant?: string;
+  /** Threads asked for (WASM rows); `detail` says what the library reports it runs on. */
+  threads?: number;
   detail: string;
   width: number;
   height: number;
@@ -153,7 +157,7 @@ export function toMarkdown(report: BenchReport): string {
   lines.push(
     '### Speed',
     '',
-    'Output megapixels per second and latency per input size; cold start = session from the model cache plus the first finished tile.',
+    'Output megapixels per second and latency per input size; cold start = session from the model cache plus the first finished tile, on a photo that is one base tile (the manifest tile.size with its context: 128² for ESRGAN and AnimeVideo, 256² for Real-CUGAN); engine = starting onnxruntime-web in a new worker before it (WASM module and threads), with another model.',
     '',
     `| model | backend | cold start | ${sizes.map((s) => `${s} MP/s | ${s} latency`).join(' | ')} |`,
     `| --- | --- | --- | ${sizes.map(() => '--- | ---').join(' | ')} |`,
@@ -164,7 +168,12 @@ export function toMarkdown(report: BenchReport): string {
       const hit = row.sizes.find((x) => `${x.width}×${x.height}` === s);
       return hit ? `${mp(hit.result.mpPerSecond)} | ${latency(hit.result)}` : '— | —';
     });
-    const cold = row.coldStart ? `${seconds(row.coldStart.totalMs)} s` : '—';
+    const cold = row.coldStart
+      ? `${seconds(row.coldStart.totalMs)} s` +
+        (row.coldStart.engineMs === undefined
+          ? ''
+          : ` (+${seconds(row.coldStart.engineMs)} s engine)`)
+      : '—';
     lines.push(
       `| ${row.model} (${row.variant}) | ${label(row.backend)} | ${cold} | ${cells.join(' | ')} |`,
     );

@@ -9,13 +9,13 @@ import { checkPng, type PngCheck } from './png-check.ts';
 import { photo } from './photo.ts';
 import type { KintsugiBenchWorker } from './kintsugi-worker.ts';
 
-const workers = new Map<number, { worker: Worker; api: Comlink.Remote<KintsugiBenchWorker> }>();
+const workers = new Map<number, Comlink.Remote<KintsugiBenchWorker>>();
 let nextId = 1;
 
 function workerApi(id: number): Comlink.Remote<KintsugiBenchWorker> {
-  const entry = workers.get(id);
-  if (!entry) throw new Error(`No bench worker ${id}`);
-  return entry.api;
+  const api = workers.get(id);
+  if (!api) throw new Error(`No bench worker ${id}`);
+  return api;
 }
 
 export interface EngineJobResult {
@@ -50,17 +50,12 @@ const bench = {
     await loadModel(variant);
   },
 
-  async startWorker(threads: number, backend: 'wasm' | 'webgpu') {
+  async startWorker(threads: number, backend: 'wasm' | 'webgpu', warmModel: string) {
     const worker = new Worker(new URL('./kintsugi-worker.ts', import.meta.url), { type: 'module' });
     const api = Comlink.wrap<KintsugiBenchWorker>(worker);
     const id = nextId++;
-    workers.set(id, { worker, api });
-    return { id, ...(await api.configure(threads, backend)) };
-  },
-
-  stopWorker(id: number): void {
-    workers.get(id)?.worker.terminate();
-    workers.delete(id);
+    workers.set(id, api);
+    return { id, ...(await api.configure(threads, backend, warmModel)) };
   },
 
   async coldStart(id: number, modelId: string, size: number) {

@@ -48,10 +48,16 @@ const peer = {
   },
 
   /**
-   * One image through upscaler.upscale with the tiles Kintsugi uses for this model (a 96-pixel
-   * core with 16 pixels of context each side), output kept as a tensor (no base64 encoding).
+   * One image through upscaler.upscale with the tiles Kintsugi plans for it (`patch`: the core
+   * and the context each side; null when Kintsugi runs the image in one piece), output kept as
+   * a tensor (no base64 encoding).
    */
-  async speed(width: number, height: number, budget: number): Promise<PeerSpeed> {
+  async speed(
+    width: number,
+    height: number,
+    budget: number,
+    patch: { patchSize: number; padding: number } | null,
+  ): Promise<PeerSpeed> {
     if (!upscaler) throw new Error('setup() first');
     // A queued backend reports progress as patches are queued, not done: no partial runs there.
     const budgetMs = tf.getBackend() === 'wasm' ? budget : 0;
@@ -61,7 +67,7 @@ const peer = {
     input.dispose();
     // A warm-up on one patch, as Kintsugi's speed runs have one warm tile.
     const warm = tf.slice(rgb, [0, 0, 0], [Math.min(height, 128), Math.min(width, 128), 3]);
-    (await upscaler.upscale(warm, { output: 'tensor', patchSize: 96, padding: 16 })).dispose();
+    (await upscaler.upscale(warm, { output: 'tensor', ...patch })).dispose();
     warm.dispose();
     const controller = new AbortController();
     const started = performance.now();
@@ -71,8 +77,7 @@ const peer = {
     try {
       const out = await upscaler.upscale(rgb, {
         output: 'tensor',
-        patchSize: 96,
-        padding: 16,
+        ...patch,
         signal: controller.signal,
         progress: (percent: number) => {
           fraction = percent;
