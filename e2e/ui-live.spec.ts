@@ -6,11 +6,20 @@ test('a running upscale paints its tiles into a small live preview, band by band
 }) => {
   await page.goto('/');
   await chooseOperation(page, 'Upscale ×2');
-  await addPhotos(page, [fixture('photo-wide-300x200.png')]);
+  // Every band the preview paints, as it paints it: the last one lands just before the job
+  // completes and the preview is removed, too briefly for a poll to be sure to see it.
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { bandsSeen: number[] }).bandsSeen = seen;
+    new MutationObserver((records) => {
+      for (const r of records) seen.push(Number((r.target as Element).getAttribute('data-bands')));
+    }).observe(document.body, { subtree: true, attributeFilter: ['data-bands'] });
+  });
+  await addPhotos(page, [fixture('photo-wide-360x240.png')]);
   const canvas = page.locator('.live canvas');
   // The first band is in: the top is painted, the bottom still waits for its tiles.
   await expect(canvas).toHaveAttribute('data-bands', '1', { timeout: 60_000 });
-  await expect(jobRow(page, 'photo-wide-300x200.png')).toHaveAttribute('data-status', 'processing');
+  await expect(jobRow(page, 'photo-wide-360x240.png')).toHaveAttribute('data-status', 'processing');
   const first = await canvas.evaluate((element: HTMLCanvasElement) => {
     const { data } = element.getContext('2d')!.getImageData(0, 0, element.width, element.height);
     const opaque = (y: number) => data[(y * element.width + element.width / 2) * 4 + 3];
@@ -21,12 +30,12 @@ test('a running upscale paints its tiles into a small live preview, band by band
       bottom: opaque(element.height - 1),
     };
   });
-  // 600×400 of output, previewed at display size: memory stays bounded by the preview.
+  // 720×480 of output, previewed at display size: memory stays bounded by the preview.
   expect(first).toEqual({ width: 480, height: 320, top: 255, bottom: 0 });
-  await expect
-    .poll(() => canvas.getAttribute('data-bands').then(Number), { timeout: 60_000 })
-    .toBeGreaterThan(1);
-  await waitForStatus(page, 'photo-wide-300x200.png', 'completed');
+  await waitForStatus(page, 'photo-wide-360x240.png', 'completed');
+  // 360×240 is two bands of tiles (3×2 tiles of 152 px): both were painted, in order.
+  const seen = await page.evaluate(() => (window as unknown as { bandsSeen: number[] }).bandsSeen);
+  expect(seen.filter((n) => n > 0)).toEqual([1, 2]);
   // Done: the preview gives way to the real result.
   await expect(canvas).toHaveCount(0);
 });

@@ -76,20 +76,20 @@ test('upscales ×2 to exactly twice the size, close to the original', async ({ p
 test('works tile by tile with progress and an ETA, and leaves no seams', async ({ page }) => {
   await chooseOperation(page, 'Upscale ×4');
   const progress = await recordProgress(page);
-  await addPhotos(page, [fixture('photo-wide-300x200.png')]);
-  const row = jobRow(page, 'photo-wide-300x200.png');
+  await addPhotos(page, [fixture('photo-wide-360x240.png')]);
+  const row = jobRow(page, 'photo-wide-360x240.png');
   await expect(row.getByText(/s left|almost done/)).toBeVisible({ timeout: 60_000 });
-  await waitForStatus(page, 'photo-wide-300x200.png', 'completed', 120_000);
+  await waitForStatus(page, 'photo-wide-360x240.png', 'completed', 120_000);
 
   const values = await progress();
-  // 300×200 in 128-px tiles with 16 px of context is 4×3 tiles: the bar moves several times.
+  // 360×240 in 152-px tiles with 16 px of context is 3×2 tiles: the bar moves several times.
   expect(values.filter((v) => v > 0 && v < 100).length).toBeGreaterThanOrEqual(3);
   expect(values).toEqual([...values].sort((a, b) => a - b));
 
   const { image } = await downloadResult(page);
-  expect([image.width, image.height]).toEqual([1200, 800]);
-  // Tile cores are 96 input px apart: borders fall on output rows/columns 384, 768, 1152.
-  const score = seamScore(image, { rows: [384, 768], cols: [384, 768, 1152] });
+  expect([image.width, image.height]).toEqual([1440, 960]);
+  // Tile cores are 120 input px apart: borders fall on output row 480 and columns 480, 960.
+  const score = seamScore(image, { rows: [480], cols: [480, 960] });
   console.log(`seams: ${JSON.stringify(score)}`);
   expect(score.atSeams).toBeLessThanOrEqual(score.elsewhere * 1.5);
 });
@@ -143,11 +143,11 @@ test('a corrupt file fails with a clear reason and the app keeps working', async
 
 test('cancel stops a running job between tiles', async ({ page }) => {
   await chooseOperation(page, 'Upscale ×4');
-  await addPhotos(page, [fixture('photo-wide-300x200.png')]);
-  const row = jobRow(page, 'photo-wide-300x200.png');
+  await addPhotos(page, [fixture('photo-wide-360x240.png')]);
+  const row = jobRow(page, 'photo-wide-360x240.png');
   await expect(row).toHaveAttribute('data-status', 'processing', { timeout: 30_000 });
   await row.getByRole('button', { name: 'Cancel' }).click();
-  await waitForStatus(page, 'photo-wide-300x200.png', 'canceled', 30_000);
+  await waitForStatus(page, 'photo-wide-360x240.png', 'canceled', 30_000);
   // The next job still runs: the canceled one left nothing stuck.
   await addPhotos(page, [fixture('photo-small-32.png')]);
   await waitForStatus(page, 'photo-small-32.png', 'completed');

@@ -24,7 +24,9 @@ export interface ModelEntry {
   /** The built-in models are all NCHW; a model added in Settings may be NHWC. */
   input: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
   output: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
-  tile: { size: number; context: number; min: number; max: number; whole?: boolean }; // input pixels; context = margin of extra pixels each side that gets cropped off
+  // Input pixels. context = the margin each side that is cropped off; min..max bound the edge
+  // workers/tiler.ts tileSizeFor picks per image; size = the base tile a cold start is timed at.
+  tile: { size: number; context: number; min: number; max: number; whole?: boolean };
   // whole: the model averages over its whole input (squeeze-excitation), so it runs on the whole
   // image (with context) when that fits workers/whole-image.ts's budget, tiles only beyond it.
   /** The first float32-compute variant is the one a backend without shader-f16 loads. */

@@ -73,6 +73,7 @@ write('photo-original-128.png', encodePng(original));
 write('photo-small-32.png', encodePng(downscaleArea(original, 4)));
 write('photo-small-64.png', encodePng(downscaleArea(original, 2)));
 write('photo-wide-300x200.png', encodePng(mirrorTile(original, 300, 200)));
+write('photo-wide-360x240.png', encodePng(mirrorTile(original, 360, 240)));
 
 const pngSignature = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 const corrupt = new Uint8Array(pngSignature.length + 256);

@@ -3,7 +3,7 @@ import {
   bandByteLength,
   bandHeight,
   bandTiles,
-  LARGE_TILE,
+  TILE_CAP,
   hasTransparency,
   planTiles,
   readTile,
@@ -427,7 +427,12 @@ describe('hasTransparency', () => {
 });
 
 describe('tileSizeFor', () => {
-  const esrgan = { size: 128, context: 16, min: 32, max: 512 };
+  const esrgan = { context: 16, min: 32, max: 512 };
+  /** Model input pixels for an image at a tile edge: runs × edge². */
+  const work = (w: number, h: number, edge: number) => {
+    const grid = planTiles(w, h, edge, esrgan.context);
+    return grid.count * edge * edge;
+  };
 
   it('shrinks to fit an image smaller than one tile, never below min', () => {
     expect(tileSizeFor(esrgan, 40, 30)).toBe(72);
@@ -435,16 +440,40 @@ describe('tileSizeFor', () => {
     expect(tileSizeFor({ ...esrgan, min: 48 }, 4, 4)).toBe(48);
   });
 
-  it('keeps the model size when the image needs only a few tiles', () => {
-    expect(tileSizeFor(esrgan, 300, 200)).toBe(128);
+  it('runs a photo that fits under the cap as one tile', () => {
+    expect(tileSizeFor(esrgan, 256, 256)).toBe(288);
+    expect(planTiles(256, 256, 288, 16).count).toBe(1);
+    expect(planTiles(300, 200, tileSizeFor(esrgan, 300, 200), 16).count).toBeLessThanOrEqual(2);
   });
 
-  it('uses the large tile once two of them fit each way, within the model max', () => {
-    const stride = LARGE_TILE - 2 * esrgan.context;
-    expect(tileSizeFor(esrgan, 2 * stride, 2 * stride)).toBe(LARGE_TILE);
-    expect(tileSizeFor(esrgan, 2 * stride, 2 * stride - 1)).toBe(128);
-    expect(tileSizeFor({ ...esrgan, max: 192 }, 4000, 4000)).toBe(192);
-    expect(tileSizeFor({ size: 256, context: 48, min: 112, max: 512 }, 4000, 4000)).toBe(256);
+  it('does less work than fixed 128 or 256 tiles on common photo sizes', () => {
+    for (const [w, h] of [
+      [1024, 1024],
+      [1920, 1080],
+      [3840, 2160],
+      [640, 480],
+      [1200, 1600],
+      [4000, 3000],
+    ] as const) {
+      const edge = tileSizeFor(esrgan, w, h);
+      const chosen = work(w, h, edge);
+      expect(chosen, `${w}x${h} at ${edge}`).toBeLessThanOrEqual(work(w, h, 256));
+      expect(chosen, `${w}x${h} at ${edge}`).toBeLessThan(work(w, h, 128));
+      expect(chosen / (w * h), `${w}x${h} at ${edge}`).toBeLessThan(1.5);
+    }
+  });
+
+  it('stays within the model max and the cap', () => {
+    expect(tileSizeFor({ ...esrgan, max: 192 }, 4000, 4000)).toBeLessThanOrEqual(192);
+    for (const [w, h] of [
+      [3840, 2160],
+      [5000, 5000],
+    ] as const) {
+      expect(tileSizeFor(esrgan, w, h)).toBeLessThanOrEqual(TILE_CAP);
+    }
+    expect(tileSizeFor({ context: 48, min: 112, max: 512 }, 4000, 4000)).toBeGreaterThanOrEqual(
+      112,
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type RgbaImage,
   bandHeight,
   bandTiles,
+  TILE_CAP,
   planTiles,
   readTile,
   tileSizeFor,
@@ -50,11 +51,21 @@ describe('whole-image plumbing', () => {
     );
   });
 
-  it('runs whole only models that pool over their input, and only within the budget', () => {
-    expect(runsWhole({ context: 32 }, 100, 100)).toBe(false);
-    expect(runsWhole({ context: 32, whole: true }, 300, 200)).toBe(true);
+  it('runs a pooling model whole within its budget, any model within one planner tile', () => {
+    const pooling = { context: 32, min: 96, max: 512, whole: true };
+    expect(runsWhole(pooling, 300, 200)).toBe(true);
+    expect(runsWhole(pooling, 500, 500)).toBe(true);
     const side = Math.sqrt(WHOLE_MAX_PIXELS);
-    expect(runsWhole({ context: 32, whole: true }, side, side)).toBe(false);
+    expect(runsWhole(pooling, side, side)).toBe(false);
+    const plain = { context: 16, min: 32, max: 512 };
+    expect(runsWhole(plain, 300, 200)).toBe(true);
+    expect(runsWhole(plain, TILE_CAP - 32, TILE_CAP - 32)).toBe(true);
+    expect(runsWhole(plain, TILE_CAP - 31, TILE_CAP - 32)).toBe(false);
+    expect(runsWhole(plain, 480, 150)).toBe(true);
+    expect(runsWhole(plain, 500, 500)).toBe(false);
+    expect(runsWhole({ ...plain, max: 128 }, 100, 100)).toBe(false);
+    // Below the model's smallest input, the tiler's mirrored tile of `min` pixels runs instead.
+    expect(runsWhole({ ...plain, min: 48 }, 4, 4)).toBe(false);
   });
 });
 

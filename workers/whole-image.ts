@@ -6,7 +6,7 @@
  * (e2e/measurement: workers/whole-image.test.ts). The image gets the same mirrored context as
  * a tile, on each side, so borders are treated as in a tiled run; only the averages change.
  */
-import { type RgbaImage, reflectIndex } from './tiler.ts';
+import { type RgbaImage, TILE_CAP, reflectIndex } from './tiler.ts';
 
 /**
  * The most input pixels (context included) such a model is run on in one piece: Real-CUGAN's
@@ -15,13 +15,24 @@ import { type RgbaImage, reflectIndex } from './tiler.ts';
  */
 export const WHOLE_MAX_PIXELS = 640 * 640;
 
+/**
+ * Whether the image runs in one piece: always for a `whole` model within WHOLE_MAX_PIXELS, and
+ * for any model when the image with its context has no more pixels than one planner tile
+ * (TILE_CAP²) and no edge past the model's max, which
+ * spares a square tile's overhang on a small photo that is not square (300×200: 332×232 pixels
+ * through the model instead of 336×336).
+ */
 export function runsWhole(
-  tile: { context: number; whole?: boolean },
+  tile: { context: number; min: number; max: number; whole?: boolean },
   width: number,
   height: number,
 ): boolean {
-  if (!tile.whole) return false;
-  return (width + 2 * tile.context) * (height + 2 * tile.context) <= WHOLE_MAX_PIXELS;
+  const paddedWidth = width + 2 * tile.context;
+  const paddedHeight = height + 2 * tile.context;
+  if (paddedWidth < tile.min || paddedHeight < tile.min) return false;
+  if (tile.whole) return paddedWidth * paddedHeight <= WHOLE_MAX_PIXELS;
+  if (paddedWidth > tile.max || paddedHeight > tile.max) return false;
+  return paddedWidth * paddedHeight <= TILE_CAP * TILE_CAP;
 }
 
 /** The image with `context` mirrored pixels on each side, as CHW float planes in `range`. */
