@@ -65,7 +65,7 @@ test('Settings shows what this device offers the engine, as the page detects it'
   }
   await expect(value('isolated')).toHaveText(yesNo(detected.isolated));
   await expect(value('cores')).toHaveText(String(detected.cores));
-  const threads = detected.isolated ? Math.max(1, Math.min(4, Math.floor(detected.cores / 2))) : 1;
+  const threads = detected.isolated ? Math.max(1, Math.min(8, detected.cores)) : 1;
   await expect(value('threads')).toHaveText(String(threads));
 
   // Where jobs will run with the backend chosen now, in the engine's own words.
