@@ -27,7 +27,7 @@ export interface CatalogEntry {
   id: string;
   operation: CatalogOperation;
   label: string;
-  /** The first URL is used; the others are the same file on another host. */
+  /** Tried in order until one serves the file: the same file on other hosts. */
   urls: string[];
   /** The file name a mirror serves it under (Settings → catalog mirror). */
   file: string;

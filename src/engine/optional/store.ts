@@ -129,11 +129,27 @@ export async function removeOptional(id: string): Promise<void> {
   announce();
 }
 
-/** Where a model is fetched from: its host, or the user's mirror serving the same file name. */
-export function sourceUrl(entry: CatalogEntry, mirror: string | null): string {
-  if (!mirror) return entry.urls[0]!;
-  return new URL(entry.file, mirror.endsWith('/') ? mirror : `${mirror}/`).href;
+/**
+ * Where a model may be fetched from, in order: the user's mirror serving the same file name,
+ * alone, or else each host the catalog lists for it.
+ */
+export function sourceUrls(entry: CatalogEntry, mirror: string | null): string[] {
+  if (!mirror) return entry.urls;
+  return [new URL(entry.file, mirror.endsWith('/') ? mirror : `${mirror}/`).href];
 }
+
+/** The first place a model is fetched from, as Settings shows it. */
+export function sourceUrl(entry: CatalogEntry, mirror: string | null): string {
+  return sourceUrls(entry, mirror)[0]!;
+}
+
+/** Failures after which the next host is worth trying: this one lacks, refuses or altered it. */
+const NEXT_HOST: ReadonlySet<OptionalErrorKind> = new Set([
+  'not-found',
+  'http',
+  'unreachable',
+  'hash-mismatch',
+]);
 
 export interface AddProgress {
   loaded: number;
@@ -214,15 +230,45 @@ function statusError(label: string, url: string, status: number): OptionalModelE
 }
 
 /**
- * Downloads, verifies and keeps a catalog model. Resumes a partial download of the same source;
- * a Cancel (the signal) keeps what arrived. Throws an OptionalModelError that says what failed.
+ * Downloads, verifies and keeps a catalog model, from the first of its sources that serves the
+ * right file: a host that lacks it, refuses, cannot be reached or serves other bytes passes to the
+ * next. A partial download resumes from its own source first; a Cancel (the signal) keeps what
+ * arrived. Throws an OptionalModelError that says what failed (the first source's failure).
  */
 export async function addOptional(
   entry: CatalogEntry,
   options: AddOptions = {},
 ): Promise<InstalledRecord> {
+  const sources = sourceUrls(entry, options.mirror ?? null);
+  const part = await readPart(await caches.open(OPTIONAL_CACHE), entry.id);
+  const ordered =
+    part && sources.includes(part.source)
+      ? [part.source, ...sources.filter((s) => s !== part.source)]
+      : sources;
+  const failures: OptionalModelError[] = [];
+  for (const url of ordered) {
+    try {
+      return await addFrom(entry, url, options);
+    } catch (error) {
+      if (!(error instanceof OptionalModelError) || !NEXT_HOST.has(error.kind)) throw error;
+      failures.push(error);
+    }
+  }
+  const [first, ...others] = failures;
+  if (!first) throw new OptionalModelError('not-found', `${entry.label} lists no source`);
+  if (others.length === 0) throw first;
+  throw new OptionalModelError(
+    first.kind,
+    `${first.message} The ${others.length === 1 ? 'other host' : `${others.length} other hosts`} failed too: ${others.map((e) => e.message).join(' ')}`,
+  );
+}
+
+async function addFrom(
+  entry: CatalogEntry,
+  url: string,
+  options: AddOptions,
+): Promise<InstalledRecord> {
   const { signal, onProgress = () => {}, retries = 3 } = options;
-  const url = sourceUrl(entry, options.mirror ?? null);
   const cache = await caches.open(OPTIONAL_CACHE);
   const previous = await readPart(cache, entry.id);
   const chunks: Uint8Array[] = [];
