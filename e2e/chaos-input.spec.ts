@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import {
   animatedGif,
+  animatedWebp,
   apng,
   bombs,
   browserImage,
@@ -223,6 +224,31 @@ test('hostile and odd image files: refused before decoding, a clear failure, or 
   await expectResult('sixteen-bit.png', png16(16, 8), [16, 8], (image) => {
     expect(colourAt(image, 'tl')).toBe('red');
     expect(colourAt(image, 'br')).toBe('blue');
+  });
+  // An animated WebP (red quadrant on blue, then all green): the first frame, as for APNG.
+  const green = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(32, 16);
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#00ff00';
+    g.fillRect(0, 0, 32, 16);
+    const blob = await canvas.convertToBlob({ type: 'image/webp', quality: 0.95 });
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  const stillWebp = await browserImage(page, 32, 16, 'image/webp');
+  const animated = animatedWebp([stillWebp, Uint8Array.from(green)], 32, 16);
+  // The browser's own decoder sees two frames: the file is what this case says it is.
+  const frameCount = await page.evaluate(
+    async (bytes) => {
+      const decoder = new ImageDecoder({ data: Uint8Array.from(bytes), type: 'image/webp' });
+      await decoder.tracks.ready;
+      return decoder.tracks.selectedTrack?.frameCount;
+    },
+    [...animated],
+  );
+  expect(frameCount).toBe(2);
+  await expectResult('animated.webp', animated, [32, 16], (image) => {
+    expect(colourAt(image, 'tl'), 'animated WebP: the first frame').toBe('red');
+    expect(colourAt(image, 'br'), 'animated WebP: the first frame').toBe('blue');
   });
   const photo = await browserImage(page, 32, 16, 'image/jpeg');
   await expectResult('huge-exif.jpg', withExif(photo, 1, 700_000), [32, 16]);

@@ -307,6 +307,49 @@ export function apng(width: number, height: number): Uint8Array {
   ]);
 }
 
+/**
+ * A two-frame animated WebP (VP8X + ANIM + two ANMF frames) made from two still WebP files of the
+ * same size, as the browser encodes them: each still's image chunks become one frame's data.
+ */
+export function animatedWebp(frames: Uint8Array[], width: number, height: number): Uint8Array {
+  const chunks = (file: Uint8Array): number[] => {
+    // RIFF <size> WEBP, then chunks: keep the image data (VP8/VP8L, and ALPH before a VP8).
+    const out: number[] = [];
+    for (let at = 12; at + 8 <= file.length;) {
+      const id = String.fromCharCode(...file.subarray(at, at + 4));
+      const size =
+        file[at + 4]! | (file[at + 5]! << 8) | (file[at + 6]! << 16) | (file[at + 7]! << 24);
+      const end = at + 8 + size + (size & 1);
+      if (id === 'VP8 ' || id === 'VP8L' || id === 'ALPH') out.push(...file.subarray(at, end));
+      at = end;
+    }
+    return out;
+  };
+  const riffChunk = (id: string, body: number[]) => [
+    ...text(id),
+    ...le32(body.length),
+    ...body,
+    ...(body.length & 1 ? [0] : []),
+  ];
+  const body = [
+    ...text('WEBP'),
+    ...riffChunk('VP8X', [0x02, 0, 0, 0, ...le24(width - 1), ...le24(height - 1)]),
+    ...riffChunk('ANIM', [...le32(0), ...le16(0)]),
+    ...frames.flatMap((frame) =>
+      riffChunk('ANMF', [
+        ...le24(0),
+        ...le24(0),
+        ...le24(width - 1),
+        ...le24(height - 1),
+        ...le24(100),
+        0,
+        ...chunks(frame),
+      ]),
+    ),
+  ];
+  return Uint8Array.from([...text('RIFF'), ...le32(body.length), ...body]);
+}
+
 /** A looping two-frame 1×1 GIF (black, then white). */
 export function animatedGif(): Uint8Array {
   const frame = (colour: number) => [
