@@ -6,6 +6,7 @@ import {
   animatedWebp,
   apng,
   bombs,
+  cmykJpeg,
   browserImage,
   convertJob,
   generousLimits,
@@ -250,6 +251,10 @@ test('hostile and odd image files: refused before decoding, a clear failure, or 
     expect(colourAt(image, 'tl'), 'animated WebP: the first frame').toBe('red');
     expect(colourAt(image, 'br'), 'animated WebP: the first frame').toBe('blue');
   });
+  // A CMYK JPEG as Photoshop writes it (Adobe marker, inverted inks): full magenta and yellow.
+  await expectResult('cmyk.jpg', cmykJpeg([0, 255, 255, 0]), [8, 8], (image) =>
+    expect(colourAt(image, 'tl'), 'CMYK magenta + yellow').toBe('red'),
+  );
   const photo = await browserImage(page, 32, 16, 'image/jpeg');
   await expectResult('huge-exif.jpg', withExif(photo, 1, 700_000), [32, 16]);
   for (let orientation = 1; orientation <= 8; orientation++) {

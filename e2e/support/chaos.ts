@@ -350,6 +350,61 @@ export function animatedWebp(frames: Uint8Array[], width: number, height: number
   return Uint8Array.from([...text('RIFF'), ...le32(body.length), ...body]);
 }
 
+/**
+ * An 8×8 baseline JPEG with four components (C, M, Y, K), flat, as Photoshop writes CMYK: an Adobe
+ * APP14 marker (transform 0) and inverted values (255 = no ink). Each block holds only its DC
+ * value (quantizer 1), coded with a 4-bit code per DC size and a 1-bit end-of-block.
+ */
+export function cmykJpeg(ink: [number, number, number, number]): Uint8Array {
+  const segment = (marker: number, body: number[]) => [
+    0xff,
+    marker,
+    ...be16(body.length + 2),
+    ...body,
+  ];
+  const bits: number[] = [];
+  const put = (value: number, length: number) => {
+    for (let i = length - 1; i >= 0; i--) bits.push((value >> i) & 1);
+  };
+  for (const amount of ink) {
+    const stored = 255 - amount; // Adobe CMYK is inverted
+    const dc = 8 * (stored - 128); // the DCT's DC term of a flat block, level-shifted
+    const size = dc === 0 ? 0 : Math.floor(Math.log2(Math.abs(dc))) + 1;
+    put(size, 4); // DC table: sizes 0..11 are the 4-bit codes 0000..1011
+    if (size > 0) put(dc > 0 ? dc : dc + (1 << size) - 1, size);
+    put(0, 1); // AC table: end of block is the code 0
+  }
+  while (bits.length % 8) bits.push(1);
+  const scan: number[] = [];
+  for (let i = 0; i < bits.length; i += 8) {
+    const byte = bits.slice(i, i + 8).reduce((a, b) => (a << 1) | b, 0);
+    scan.push(byte, ...(byte === 0xff ? [0] : []));
+  }
+  const components = [1, 2, 3, 4];
+  return Uint8Array.from([
+    0xff,
+    0xd8,
+    ...segment(0xee, [...text('Adobe'), ...be16(100), 0, 0, 0, 0, 0]),
+    ...segment(0xdb, [0, ...new Array(64).fill(1)]),
+    ...segment(0xc0, [8, ...be16(8), ...be16(8), 4, ...components.flatMap((c) => [c, 0x11, 0])]),
+    // DC: twelve codes of length 4; AC: one code of length 1 (end of block).
+    ...segment(0xc4, [
+      0x00,
+      0,
+      0,
+      0,
+      12,
+      ...new Array(12).fill(0),
+      ...Array.from({ length: 12 }, (_, i) => i),
+    ]),
+    ...segment(0xc4, [0x10, 1, ...new Array(15).fill(0), 0]),
+    ...segment(0xda, [4, ...components.flatMap((c) => [c, 0x00]), 0, 63, 0]),
+    ...scan,
+    0xff,
+    0xd9,
+  ]);
+}
+
 /** A looping two-frame 1×1 GIF (black, then white). */
 export function animatedGif(): Uint8Array {
   const frame = (colour: number) => [
