@@ -44,8 +44,8 @@ function wasm(reason: string): BackendChoice {
 
 /**
  * Every core, up to 8, when the page is cross-origin isolated (threads need SharedArrayBuffer).
- * Measured on 2 cores: 2 threads run realesr-animevideov3 1.77× and esrgan-medium 1.85× as fast
- * as 1, with the page still answering. The cap of 8 leaves a many-core machine's other cores to
+ * Measured on 2 cores (npm run bench, 1024²): 2 threads run the SR models 1.59× (Real-CUGAN) to
+ * 1.94× (esrgan-medium ×4) as fast as 1, with the page still answering. The cap of 8 leaves a many-core machine's other cores to
  * the page and the encoders.
  */
 export function wasmThreads(): number {
