@@ -47,8 +47,6 @@ const FULL_MODELS = [
 ];
 const QUICK_MODELS = ['esrgan-medium-x4', 'realesr-animevideov3-x4'];
 const PEER_MODEL = 'esrgan-medium-x4';
-/** Starts the engine before a cold start is timed; a model no bench row measures. */
-const WARM_MODEL = 'realesr-animevideov3-x2';
 
 export interface BenchOptions {
   quick: boolean;
@@ -114,8 +112,14 @@ function log(...parts: unknown[]): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 }
 
-async function manifest(): Promise<Manifest> {
-  return JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8')) as Manifest;
+let manifestRead: Promise<Manifest> | null = null;
+
+/** models/manifest.json, read once per run. */
+function manifest(): Promise<Manifest> {
+  manifestRead ??= readFile(`${repo}/models/manifest.json`, 'utf8').then(
+    (text) => JSON.parse(text) as Manifest,
+  );
+  return manifestRead;
 }
 
 /** The variant the app runs on a CPU backend, as pickVariant and the bench worker choose it. */
@@ -256,11 +260,9 @@ async function browserSpeed(
   for (const model of o.models) {
     const page = await openPage(browser, o, '/kintsugi.html');
     await page.evaluate((m) => window.bench.cache(m), model);
-    await page.evaluate((m) => window.bench.cache(m), WARM_MODEL);
-    const worker = await page.evaluate(([t, p, w]) => window.bench.startWorker(t, p, w), [
+    const worker = await page.evaluate(([t, p]) => window.bench.startWorker(t, p), [
       threads,
       preference,
-      WARM_MODEL,
     ] as const);
     if (preference === 'webgpu' && worker.backend !== 'webgpu') {
       log(`${model}: WebGPU did not start (${worker.reason})`);
@@ -396,11 +398,7 @@ async function peer(browser: Browser, o: BenchOptions, report: BenchReport): Pro
   for (const threads of [1, THREADS_ALL]) {
     const page = await openPage(browser, o, '/kintsugi.html');
     await page.evaluate((m) => window.bench.cache(m, 'fp32'), PEER_MODEL);
-    await page.evaluate((m) => window.bench.cache(m), WARM_MODEL);
-    const worker = await page.evaluate(([t, w]) => window.bench.startWorker(t, 'wasm', w), [
-      threads,
-      WARM_MODEL,
-    ] as const);
+    const worker = await page.evaluate((t) => window.bench.startWorker(t, 'wasm'), threads);
     for (const s of sizes) {
       const r = await page.evaluate(
         ([id, m, w, h, b]) => window.bench.speed(id, m, w, h, b, 'fp32'),

@@ -58,10 +58,16 @@ test.describe('background operations on one photo', () => {
     await page.close();
   });
 
-  test('remove-background: the matte matches the known mask (IoU ≥ 0.9) with soft edges', async () => {
+  /** Every test here starts from the same flower-on-fabric scene, uploaded; ISNet is slow. */
+  async function uploadScene() {
     test.setTimeout(ISNET_TIMEOUT);
     const scene = await flowerScene();
     const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
+    return { scene, input };
+  }
+
+  test('remove-background: the matte matches the known mask (IoU ≥ 0.9) with soft edges', async () => {
+    const { scene, input } = await uploadScene();
     const done = await runJob(page, input, [{ type: 'remove-background', params: {} }], 200_000);
     expect(done.contentType).toBe('image/png');
     expect([done.output.width, done.output.height]).toEqual([256, 256]);
@@ -93,9 +99,7 @@ test.describe('background operations on one photo', () => {
   });
 
   test('remove-background output_format jpg: the subject on white, as a JPEG', async () => {
-    test.setTimeout(ISNET_TIMEOUT);
-    const scene = await flowerScene();
-    const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
+    const { scene, input } = await uploadScene();
     const done = await runJob(
       page,
       input,
@@ -131,9 +135,7 @@ test.describe('background operations on one photo', () => {
   });
 
   test('replace-background color: that colour where the mask is 0, the subject where it is 1', async () => {
-    test.setTimeout(ISNET_TIMEOUT);
-    const scene = await flowerScene();
-    const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
+    const { scene, input } = await uploadScene();
     const done = await runJob(
       page,
       input,
@@ -183,9 +185,7 @@ test.describe('background operations on one photo', () => {
   });
 
   test('replace-background image: another upload behind the subject; a prompt is a 400', async () => {
-    test.setTimeout(ISNET_TIMEOUT);
-    const scene = await flowerScene();
-    const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
+    const { scene, input } = await uploadScene();
     // A backdrop of another size: it is scaled to cover 256² (×2 from 128², nothing cropped).
     const backdrop: RgbaImage = { width: 128, height: 128, data: new Uint8Array(128 * 128 * 4) };
     for (let i = 0; i < 128 * 128; i++) {
@@ -260,9 +260,7 @@ test.describe('background operations on one photo', () => {
   });
 
   test('blur-background: high frequencies drop behind the subject, stay in it, no halo', async () => {
-    test.setTimeout(ISNET_TIMEOUT);
-    const scene = await flowerScene();
-    const input = await uploadBytes(page, key, encodePng(scene.image), 'flower-disk-on-fabric.png');
+    const { scene, input } = await uploadScene();
     const done = await runJob(
       page,
       input,

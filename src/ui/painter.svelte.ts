@@ -25,6 +25,15 @@ export interface PendingPhoto {
   operations: Operation[];
 }
 
+/** Where a pointer starts a stroke: photo pixels, photo pixels per CSS pixel, which tool. */
+export interface StrokeStart {
+  x: number;
+  y: number;
+  scale: number;
+  erase: boolean;
+  event: PointerEvent;
+}
+
 export const BRUSH_MIN = 2;
 export const BRUSH_MAX = 160;
 

@@ -240,7 +240,8 @@ export async function addOptional(
   options: AddOptions = {},
 ): Promise<InstalledRecord> {
   const sources = sourceUrls(entry, options.mirror ?? null);
-  const part = await readPart(await caches.open(OPTIONAL_CACHE), entry.id);
+  const cache = await caches.open(OPTIONAL_CACHE);
+  const part = await readPart(cache, entry.id);
   const ordered =
     part && sources.includes(part.source)
       ? [part.source, ...sources.filter((s) => s !== part.source)]
@@ -248,7 +249,7 @@ export async function addOptional(
   const failures: OptionalModelError[] = [];
   for (const url of ordered) {
     try {
-      return await addFrom(entry, url, options);
+      return await addFrom(entry, url, options, cache, part?.source === url ? part : null);
     } catch (error) {
       if (!(error instanceof OptionalModelError) || !NEXT_HOST.has(error.kind)) throw error;
       failures.push(error);
@@ -263,18 +264,19 @@ export async function addOptional(
   );
 }
 
+/** One source's download; `previous` is a part kept from this same source, to resume. */
 async function addFrom(
   entry: CatalogEntry,
   url: string,
   options: AddOptions,
+  cache: Cache,
+  previous: Part | null,
 ): Promise<InstalledRecord> {
   const { signal, onProgress = () => {}, retries = 3 } = options;
-  const cache = await caches.open(OPTIONAL_CACHE);
-  const previous = await readPart(cache, entry.id);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   let total = 0;
-  if (previous && previous.source === url && previous.total > previous.bytes.length) {
+  if (previous && previous.total > previous.bytes.length) {
     chunks.push(previous.bytes);
     loaded = previous.bytes.length;
     total = previous.total;
