@@ -60,6 +60,18 @@ describe('MemoryJobBackend', () => {
     expect(theirs.id).not.toBe(first.id);
   });
 
+  it('answers racing idempotent creates with one job, one created, one charge', async () => {
+    const { backend } = setup();
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        backend.createOrFind(job({ idempotency_key: 'race', credits_charged: 4 })),
+      ),
+    );
+    expect(new Set(outcomes.map((o) => o.job.id)).size).toBe(1);
+    expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+    expect([...backend.store.ledger.values()].map((e) => e.credits)).toEqual([4]);
+  });
+
   it('lists newest first, ties in a fixed order, and a cursor walks each job once', async () => {
     const { backend, tick } = setup();
     const ids: string[] = [];

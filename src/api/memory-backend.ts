@@ -7,8 +7,10 @@ import {
   isTerminal,
   transition,
 } from '../jobs/job.ts';
+import { chargeEntry, type LedgerEntry } from './credits.ts';
 import {
   ApiError,
+  type CreateOutcome,
   type JobBackend,
   type ListPage,
   type ListQuery,
@@ -26,6 +28,8 @@ export class MemoryStore {
   readonly jobs = new Map<string, Job>();
   readonly blobs = new Map<string, Blob>();
   readonly uploads = new Map<string, { upload: Upload; owner: string | null; blob: Blob }>();
+  /** Charges by entry id, as the IndexedDB ledger keeps them: one per created job. */
+  readonly ledger = new Map<string, LedgerEntry>();
 }
 
 export interface MemoryBackendOptions {
@@ -79,10 +83,14 @@ export class MemoryJobBackend implements JobBackend {
   }
 
   async create(n: NewApiJob): Promise<Job> {
+    return (await this.createOrFind(n)).job;
+  }
+
+  async createOrFind(n: NewApiJob): Promise<CreateOutcome> {
     // Checked and written with no await in between, so two racing requests cannot both create.
     if (n.idempotency_key) {
       const existing = this.findSync(n.dialect, n.idempotency_key);
-      if (existing) return existing;
+      if (existing) return { job: existing, created: false };
     }
     const id = this.newId();
     const key = `in:${id}`;
@@ -103,7 +111,9 @@ export class MemoryJobBackend implements JobBackend {
       credits_charged: n.credits_charged,
     });
     this.store.jobs.set(id, job);
-    return job;
+    const charge = chargeEntry(job);
+    if (charge) this.store.ledger.set(charge.id, charge);
+    return { job, created: true };
   }
 
   async get(id: string): Promise<Job | undefined> {

@@ -146,12 +146,9 @@ const create: Route = {
     const callback_url = optionalWebhookUrl(body, 'callback_url');
     const idempotency_key = optionalString(body, 'idempotency_key', { min: 1, max: 255 });
 
-    if (idempotency_key !== null) {
-      const existing = await ctx.jobs.findByIdempotencyKey('restorations', idempotency_key);
-      if (existing) return { status: 200, body: renderCreated(existing) };
-    }
     const spec = restorationSpec({ preset, resolution, remove_frame, colorize });
-    const job = await ctx.jobs.create({
+    // Found or made in one step: racing requests with one key get one restoration, one charge.
+    const { job, created } = await ctx.jobs.createOrFind({
       dialect: 'restorations',
       spec,
       input: { source: image_url, name: nameFromUrl(image_url, 'image') },
@@ -161,7 +158,7 @@ const create: Route = {
       // Kept until the user deletes it: the photos live on their own device, not on our disk.
       expires_at: null,
     });
-    return { status: 202, body: renderCreated(job) };
+    return { status: created ? 202 : 200, body: renderCreated(job) };
   },
 };
 

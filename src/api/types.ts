@@ -61,8 +61,20 @@ export interface Upload {
  * What a dialect may do with the origin's jobs. The service worker implements it on IndexedDB;
  * unit tests implement it in memory. Every call is scoped to the calling API key.
  */
+/** What createOrFind did: made the job, or found the one its idempotency key made earlier. */
+export interface CreateOutcome {
+  job: Job;
+  created: boolean;
+}
+
 export interface JobBackend {
   create(job: NewApiJob): Promise<Job>;
+  /**
+   * Creates the job unless this key already made one with the same dialect and idempotency key,
+   * in which case that job comes back. The look-up, the insert and the ledger charge are one
+   * atomic step: racing requests with one idempotency key make one job and one charge.
+   */
+  createOrFind(job: NewApiJob): Promise<CreateOutcome>;
   get(id: string): Promise<Job | undefined>;
   list(query: ListQuery): Promise<ListPage>;
   findByIdempotencyKey(dialect: Dialect, key: string): Promise<Job | undefined>;

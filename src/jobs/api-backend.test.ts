@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from './broadcast.ts';
 import { JobStore } from './store.ts';
 import { ApiBackend } from './api-backend.ts';
+import { restorations } from '../api/restorations.ts';
+import { handleApi } from '../api/router.ts';
 
 let store: JobStore;
 let clock = 1_000_000;
@@ -42,6 +44,55 @@ describe('ApiBackend', () => {
     expect(await mine.get(job.id)).toBeDefined();
     expect(await backend('key-b').get(job.id)).toBeUndefined();
     expect((await store.getBlob(job.input.key))?.size).toBe(4);
+  });
+
+  it('makes one job and one charge for racing requests with one idempotency key', async () => {
+    // Separate backends, as separate requests (and tabs) get: only IndexedDB orders them.
+    const restoration = {
+      dialect: 'restorations' as const,
+      spec,
+      input: { source: 'https://x/a.png', name: 'a.png' },
+      idempotency_key: 'same',
+      credits_charged: 4,
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => backend('key-a').createOrFind(restoration)),
+    );
+    expect(new Set(outcomes.map((o) => o.job.id)).size).toBe(1);
+    expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+    const ledger = await store.db.getAll('ledger');
+    expect(ledger.map((e) => e.credits)).toEqual([4]);
+    expect(await store.list()).toHaveLength(1);
+    // Another key's same idempotency key is its own job.
+    const theirs = await backend('key-b').createOrFind(restoration);
+    expect(theirs.created).toBe(true);
+  });
+
+  it('answers 20 racing restorations with one idempotency key: one 202, nineteen 200', async () => {
+    const body = JSON.stringify({
+      image_url: 'https://example.com/grandma.jpg',
+      resolution: '4k',
+      idempotency_key: 'grandma-1952',
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        handleApi(
+          new Request('http://127.0.0.1:4173/api/v1/restorations', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          }),
+          { jobs: backend('key-a'), now: () => clock, origin: 'http://127.0.0.1:4173' },
+          [restorations],
+        ),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19);
+    expect(new Set(answers.map((a) => (a.body as { id: string }).id)).size).toBe(1);
+    const charges = (await store.db.getAll('ledger')).filter((e) => e.kind === 'charge');
+    expect(charges.map((e) => e.credits)).toEqual([4]);
   });
 
   it('pages newest first, each job exactly once, even with equal timestamps', async () => {

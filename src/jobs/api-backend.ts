@@ -1,6 +1,7 @@
-import { chargeEntry, type LedgerEntry } from '../api/credits.ts';
+import { chargeEntry } from '../api/credits.ts';
 import {
   ApiError,
+  type CreateOutcome,
   type JobBackend,
   type ListPage,
   type ListQuery,
@@ -20,8 +21,6 @@ export interface ApiBackendOptions {
   post(event: JobEvent): void;
   /** Signs a same-origin path with an expiry (Unix ms) into an unguessable URL path + query. */
   sign(path: string, expiresAt: number): Promise<string>;
-  /** Records what a new job was charged. */
-  ledger?(entry: LedgerEntry | null): Promise<void>;
 }
 
 const UPLOAD_PREFIX = 'uploads/';
@@ -53,7 +52,14 @@ export class ApiBackend implements JobBackend {
     return job && job.api_key_id === this.o.apiKeyId ? job : undefined;
   }
 
+  /** Jobs this backend created (not found by idempotency key): what the upscale quota counts. */
+  created = 0;
+
   async create(n: NewApiJob): Promise<Job> {
+    return (await this.createOrFind(n)).job;
+  }
+
+  async createOrFind(n: NewApiJob): Promise<CreateOutcome> {
     const id = crypto.randomUUID();
     const now = this.o.now();
     let blob = n.input.blob;
@@ -77,10 +83,30 @@ export class ApiBackend implements JobBackend {
       expires_at: n.expires_at,
       credits_charged: n.credits_charged,
     });
-    await this.o.store.add(job, blob);
-    await this.o.ledger?.(chargeEntry(job));
+    // One readwrite transaction over the jobs, their files and the ledger: IndexedDB runs
+    // overlapping ones one after another (across tabs and the service worker too), so of racing
+    // requests with one idempotency key exactly one finds nothing and inserts, and is charged.
+    // Nothing but this transaction's own requests is awaited inside it.
+    const tx = this.o.store.db.transaction(['jobs', 'blobs', 'ledger'], 'readwrite');
+    const jobs = tx.objectStore('jobs');
+    if (n.idempotency_key) {
+      const matches = await jobs.index('by_idempotency').getAll([n.dialect, n.idempotency_key]);
+      const existing = matches.find((match) => match.api_key_id === this.o.apiKeyId);
+      if (existing) {
+        await tx.done;
+        return { job: existing, created: false };
+      }
+    }
+    const charge = chargeEntry(job);
+    await Promise.all([
+      blob ? tx.objectStore('blobs').put(blob, job.input.key) : Promise.resolve(),
+      jobs.add(job),
+      charge ? tx.objectStore('ledger').put(charge) : Promise.resolve(),
+      tx.done,
+    ]);
+    this.created++;
     this.o.post({ type: 'created', id });
-    return job;
+    return { job, created: true };
   }
 
   async get(id: string): Promise<Job | undefined> {

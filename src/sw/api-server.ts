@@ -116,7 +116,6 @@ export function createApiServer(deps: ApiServerDeps) {
       now: deps.now,
       post: deps.post,
       sign: (path, expiresAt) => records.sign(path, expiresAt),
-      ledger: (entry) => records.putLedger(entry),
     });
     const response = await handleApi(
       request,
