@@ -73,12 +73,17 @@ export function requesterOrigin(referrer: string, ownOrigin: string): string | n
 /**
  * The page response with its policy. /embed also carries Cross-Origin-Resource-Policy:
  * cross-origin, which a host page that is itself cross-origin isolated (COEP require-corp)
- * needs before it may show a frame from another origin.
+ * needs before it may show a frame from another origin, and no opener policy (see below).
  */
 export function withPageHeaders(response: Response, pathname: string, csp: string): Response {
   const headers = new Headers(response.headers);
   headers.set('Content-Security-Policy', csp);
-  if (isEmbedPath(pathname)) headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  if (isEmbedPath(pathname)) {
+    headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    // Framed, /embed's opener policy means nothing; top-level it is the grant window, whose answer
+    // goes back to the frame that opened it through window.opener, which same-origin would cut.
+    headers.set('Cross-Origin-Opener-Policy', 'unsafe-none');
+  }
   return new Response(response.body, {
     status: response.status,
     statusText: response.statusText,
