@@ -59,7 +59,9 @@ test('offline indicator follows the network', async ({ page, context }) => {
   await expect(page.getByText(offlineReady)).toBeVisible();
 });
 
-test('a photo shared to the app (share_target POST) opens as a batch', async ({ page }) => {
+test('a photo shared to the app (share_target POST) opens as a batch once the person adds it', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByText(offlineReady)).toBeVisible({ timeout: 60_000 });
   await chooseOperation(page, 'Convert format');
@@ -100,6 +102,10 @@ test('a photo shared to the app (share_target POST) opens as a batch', async ({ 
     { target, photo },
   );
   await page.waitForURL((url) => url.pathname === '/' && url.search === '');
+  // Nothing is queued until the person says so: any site can send this POST.
+  const banner = page.getByRole('region', { name: 'Shared photos' });
+  await expect(banner).toContainText('2 photos shared');
+  await banner.getByRole('button', { name: 'Add' }).click();
   for (const name of ['shared-a.png', 'shared-b.png']) {
     await waitForStatus(page, name, 'completed');
     const [job] = await storedJobs(page, name);

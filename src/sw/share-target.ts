@@ -8,7 +8,8 @@ export function isShareTarget(request: Request, origin: string): boolean {
 
 /**
  * Keeps the shared files and sends the browser on to the app (303, so the reload is a GET),
- * which opens them as a batch. Whatever is not a file (a shared title or link) is ignored.
+ * which asks the person whether to add them. Any site can send this POST (a form is enough),
+ * so nothing is queued here. Whatever is not a file (a shared title or link) is ignored.
  */
 export async function receiveShare(request: Request, origin: string): Promise<Response> {
   const form = await request.formData().catch(() => null);

@@ -11,7 +11,7 @@ import { jobsView } from './jobs.svelte.ts';
 import { presets } from './presets.svelte.ts';
 import { pwa } from './pwa.svelte.ts';
 import { applyTheme, settings } from './settings.svelte.ts';
-import { openSharedPhotos } from './shared-photos.ts';
+import { sharedPhotos } from './shared-photos.svelte.ts';
 
 applyTheme();
 
@@ -26,4 +26,4 @@ startEngine({ store, records, backend: () => settings.backend });
 pwa.connect();
 
 mount(App, { target: document.getElementById('app')! });
-await openSharedPhotos();
+await sharedPhotos.open();

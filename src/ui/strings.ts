@@ -43,6 +43,12 @@ export const strings = {
       `The update is applied when ${jobs === 1 ? 'the job' : `the ${jobs} jobs`} in the queue ${jobs === 1 ? 'has' : 'have'} finished.`,
     version: (build: string) => `Version ${build}`,
   },
+  shared: {
+    region: 'Shared photos',
+    waiting: (n: number) => `${n} ${n === 1 ? 'photo' : 'photos'} shared`,
+    add: 'Add',
+    discard: 'Discard',
+  },
   notAnImage: (name: string) => `${name} is not an image, so it was skipped.`,
   settings: 'Settings',
   chain: {
