@@ -193,6 +193,19 @@ export function optionalWebhookUrl(body: JsonObject, key: string): string | null
   throw invalid(`${key} must be an https URL (http only for localhost or 127.0.0.1)`);
 }
 
+/**
+ * An input URL as answers echo it. A data: URL carries the whole file, so echoing it would make
+ * every create, get, list, cancel and webhook as large as the input (a list of 100 jobs with a
+ * 4 MB video each: 400 MB); it is echoed as its header and size instead, e.g.
+ * `data:video/mp4;base64,…(4.0 MB)`. Other URLs come back as given.
+ */
+export function echoedUrl(href: string): string {
+  if (!/^data:/i.test(href)) return href;
+  const comma = href.indexOf(',');
+  const header = (comma < 0 ? href : href.slice(0, comma + 1)).slice(0, 100);
+  return `${header}…(${formatMB(href.length)})`;
+}
+
 /** A short file name for an input given by URL: its last path segment, else the fallback. */
 export function nameFromUrl(href: string, fallback: string): string {
   if (/^data:/i.test(href)) return fallback;

@@ -8,6 +8,7 @@ import {
   transition,
 } from '../jobs/job.ts';
 import { chargeEntry, type LedgerEntry } from './credits.ts';
+import { echoedUrl } from './fields.ts';
 import {
   ApiError,
   type CreateOutcome,
@@ -188,7 +189,7 @@ export class MemoryJobBackend implements JobBackend {
     const source = job.input.source;
     if (source === undefined) return `${this.origin}/files/${encodeURIComponent(job.input.key)}`;
     // A URL as the caller gave it; an upload key is served by the app like any stored file.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(source)) return source;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(source)) return echoedUrl(source);
     return `${this.origin}/files/${source.split('/').map(encodeURIComponent).join('/')}`;
   }
 

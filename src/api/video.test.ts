@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { creditsFor } from './credits.ts';
+import { renderVideoJob } from './video.ts';
 import { defaultLimits } from './limits-config.ts';
 import { type Harness, fields, harness, origin, start } from './test-support.ts';
 
@@ -123,6 +124,28 @@ describe('POST /v2/enhance', () => {
       const response = await harness().call('POST', '/v2/enhance', { json: { video_url } });
       expect(response.status, video_url).toBe(200);
     }
+  });
+
+  it('echoes a data: video_url as a short stand-in in create, get, list, cancel and webhooks', async () => {
+    const h = harness();
+    const ftyp = '\0\0\0\x18ftypisom\0\0\0\0isommp41';
+    const video_url = `data:video/mp4;base64,${btoa(ftyp + '\0'.repeat(3 * 1024 * 1024))}`;
+    const created = await h.call('POST', '/v2/enhance', { json: { video_url } });
+    const id = String(fields(created).id);
+    const answers = [
+      created,
+      await h.call('GET', `/v2/jobs/${id}`),
+      await h.call('GET', '/v2/jobs'),
+      await h.call('POST', `/v2/jobs/${id}/cancel`),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body).length).toBeLessThan(1_000);
+    }
+    expect(fields(answers[1]!).input_url).toBe('data:video/mp4;base64,…(4.0 MB)');
+    const job = await h.backend.get(uuidOf(id));
+    const payload = await renderVideoJob(job!, h.ctx);
+    expect(payload.input_url).toBe('data:video/mp4;base64,…(4.0 MB)');
   });
 
   it('refuses a non-JSON body with 415', async () => {

@@ -100,10 +100,48 @@ async function send(record: OutboxRecord, now: () => number): Promise<DeliveryAt
 
 const WEBHOOK_LOCK = 'kintsugi-webhooks';
 const IDLE_POLL_MS = 5_000;
+/** Deliveries in flight at once, over all receivers. */
+export const maxConcurrentDeliveries = 4;
+
+/** A receiver's origin: deliveries to one origin go one at a time, in the order they are due. */
+function receiverOf(delivery: OutboxRecord): string {
+  try {
+    return new URL(delivery.url).origin;
+  } catch {
+    return delivery.url;
+  }
+}
+
+/**
+ * Which due deliveries to start now: the earliest due first, at most one per receiver origin
+ * and `limit` in all, skipping receivers that already have one in flight. A receiver that hangs
+ * holds up only its own queue; every other receiver's deliveries and retries keep their times.
+ */
+export function deliveriesToStart(
+  pending: readonly OutboxRecord[],
+  now: number,
+  busyReceivers: ReadonlySet<string>,
+  limit: number,
+): OutboxRecord[] {
+  const busy = new Set(busyReceivers);
+  const chosen: OutboxRecord[] = [];
+  const due = pending
+    .filter((d) => d.state === 'pending' && (d.next_at ?? 0) <= now)
+    .sort((a, b) => (a.next_at ?? 0) - (b.next_at ?? 0) || a.created_at - b.created_at);
+  for (const delivery of due) {
+    if (chosen.length + busyReceivers.size >= limit) break;
+    const receiver = receiverOf(delivery);
+    if (busy.has(receiver)) continue;
+    busy.add(receiver);
+    chosen.push(delivery);
+  }
+  return chosen;
+}
 
 /**
  * Delivers due webhooks from the outbox, in whichever window holds the lock: deliveries survive
- * a closed tab, and go out when the app is next open.
+ * a closed tab, and go out when the app is next open. Up to maxConcurrentDeliveries go out at
+ * once, one per receiver origin, so a receiver that hangs until the timeout delays no other.
  */
 export function startWebhookDelivery(deps: AfterJobDeps): () => void {
   const stop = new AbortController();
@@ -113,15 +151,29 @@ export function startWebhookDelivery(deps: AfterJobDeps): () => void {
     if (event.type === 'webhook') poke();
   });
   stop.signal.addEventListener('abort', () => events.close());
+  /** Receiver origins with a delivery in flight. */
+  const busy = new Set<string>();
+  const deliver = async (delivery: OutboxRecord, receiver: string) => {
+    try {
+      const attempt = await send(delivery, deps.now);
+      await deps.records.putDelivery(nextAttempt(delivery, attempt, deps.now()));
+      deps.post({ type: 'webhook', job_id: delivery.job_id });
+    } finally {
+      busy.delete(receiver);
+      poke();
+    }
+  };
   void navigator.locks
     .request(WEBHOOK_LOCK, { signal: stop.signal }, async () => {
       while (!stop.signal.aborted) {
         const pending = (await deps.records.deliveries()).filter((d) => d.state === 'pending');
         const now = deps.now();
-        for (const delivery of pending.filter((d) => (d.next_at ?? 0) <= now)) {
-          const attempt = await send(delivery, deps.now);
-          await deps.records.putDelivery(nextAttempt(delivery, attempt, deps.now()));
-          deps.post({ type: 'webhook', job_id: delivery.job_id });
+        for (const delivery of deliveriesToStart(pending, now, busy, maxConcurrentDeliveries)) {
+          const receiver = receiverOf(delivery);
+          busy.add(receiver);
+          void deliver(delivery, receiver).catch((error: unknown) =>
+            console.warn('Kintsugi: a webhook delivery could not be recorded', error),
+          );
         }
         const nextDue = Math.min(
           ...pending.map((d) => d.next_at ?? Infinity).filter((t) => t > now),

@@ -1,4 +1,5 @@
 import { chargeEntry } from '../api/credits.ts';
+import { echoedUrl } from '../api/fields.ts';
 import {
   ApiError,
   type CreateOutcome,
@@ -190,6 +191,7 @@ export class ApiBackend implements JobBackend {
   }
 
   inputUrl(job: Job): string | null {
-    return job.input.source ?? null;
+    const source = job.input.source;
+    return source === undefined ? null : echoedUrl(source);
   }
 }
