@@ -119,13 +119,13 @@ describe('MemoryJobBackend', () => {
   it('deletes only finished jobs, with their files', async () => {
     const { backend } = setup();
     const running = await backend.create(job());
-    expect(await backend.delete(running.id)).toBe(false);
+    expect(await backend.delete(running.id)).toBe('running');
     const done = backend.complete(running.id);
     expect(backend.store.blobs.has(done.output?.key ?? '')).toBe(true);
-    expect(await backend.delete(running.id)).toBe(true);
+    expect(await backend.delete(running.id)).toBe('deleted');
     expect(await backend.get(running.id)).toBeUndefined();
     expect(backend.store.blobs.has(done.output?.key ?? '')).toBe(false);
-    expect(await backend.delete('missing')).toBe(false);
+    expect(await backend.delete('missing')).toBe('missing');
   });
 
   it('cancels a running job and leaves a finished one alone', async () => {

@@ -12,6 +12,7 @@ import { echoedUrl } from './fields.ts';
 import {
   ApiError,
   type CreateOutcome,
+  type DeleteOutcome,
   type JobBackend,
   type ListPage,
   type ListQuery,
@@ -147,13 +148,14 @@ export class MemoryJobBackend implements JobBackend {
     return undefined;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string): Promise<DeleteOutcome> {
     const job = this.visible(this.store.jobs.get(id));
-    if (!job || !isTerminal(job.status)) return false;
+    if (!job) return 'missing';
+    if (!isTerminal(job.status)) return 'running';
     this.store.jobs.delete(id);
     this.store.blobs.delete(job.input.key);
     if (job.output) this.store.blobs.delete(job.output.key);
-    return true;
+    return 'deleted';
   }
 
   async cancel(id: string): Promise<Job> {

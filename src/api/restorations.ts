@@ -190,13 +190,17 @@ const remove: Route = {
   async handle(_request, params, ctx): Promise<ApiResponse> {
     const job = await findJob(ctx, 'restorations', params.id, notFound);
     const word = statusWord('restorations', job.status);
-    // "Only restorations in complete or failed status can be deleted" (a canceled job reads failed).
-    if ((word !== 'complete' && word !== 'failed') || !(await ctx.jobs.delete(job.id))) {
-      throw new ApiError(
+    const conflict = () =>
+      new ApiError(
         409,
         `Restoration is ${word}; only complete or failed restorations can be deleted`,
       );
-    }
+    // "Only restorations in complete or failed status can be deleted" (a canceled job reads failed).
+    if (word !== 'complete' && word !== 'failed') throw conflict();
+    const outcome = await ctx.jobs.delete(job.id);
+    // Racing DELETEs: the one that deleted it answers 200, the others find it gone.
+    if (outcome === 'missing') throw new ApiError(404, notFound);
+    if (outcome === 'running') throw conflict();
     return { status: 200, body: { deleted: true } };
   },
 };

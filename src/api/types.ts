@@ -61,6 +61,8 @@ export interface Upload {
  * What a dialect may do with the origin's jobs. The service worker implements it on IndexedDB;
  * unit tests implement it in memory. Every call is scoped to the calling API key.
  */
+export type DeleteOutcome = 'deleted' | 'running' | 'missing';
+
 /** What createOrFind did: made the job, or found the one its idempotency key made earlier. */
 export interface CreateOutcome {
   job: Job;
@@ -78,8 +80,11 @@ export interface JobBackend {
   get(id: string): Promise<Job | undefined>;
   list(query: ListQuery): Promise<ListPage>;
   findByIdempotencyKey(dialect: Dialect, key: string): Promise<Job | undefined>;
-  /** False when the job is not in a state that may be deleted. */
-  delete(id: string): Promise<boolean>;
+  /**
+   * Deletes a finished job: 'deleted', 'running' when it is not in a state that may be deleted,
+   * or 'missing' when it is not (or no longer: a racing delete won) there for this key.
+   */
+  delete(id: string): Promise<DeleteOutcome>;
   cancel(id: string): Promise<Job>;
   putUpload(file: Blob, filename: string): Promise<Upload>;
   getUpload(storageKey: string): Promise<Upload | undefined>;

@@ -95,6 +95,28 @@ describe('ApiBackend', () => {
     expect(charges.map((e) => e.credits)).toEqual([4]);
   });
 
+  it('answers racing DELETEs of one finished restoration 200 once and 404 after', async () => {
+    const mine = backend('key-a');
+    const job = await mine.create({
+      dialect: 'restorations',
+      spec,
+      input: { source: 'https://x/a.png', name: 'a.png' },
+      credits_charged: 1,
+    });
+    const claimed = await store.claimNext('host', 60_000, clock);
+    await store.fail(claimed!.id, 'host', 'no model', null, clock);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        handleApi(
+          new Request(`http://127.0.0.1:4173/api/v1/restorations/${job.id}`, { method: 'DELETE' }),
+          { jobs: backend('key-a'), now: () => clock, origin: 'http://127.0.0.1:4173' },
+          [restorations],
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 404, 404, 404]);
+  });
+
   it('pages newest first, each job exactly once, even with equal timestamps', async () => {
     const mine = backend('key-a');
     const ids: string[] = [];

@@ -3,6 +3,7 @@ import { echoedUrl } from '../api/fields.ts';
 import {
   ApiError,
   type CreateOutcome,
+  type DeleteOutcome,
   type JobBackend,
   type ListPage,
   type ListQuery,
@@ -11,7 +12,7 @@ import {
 } from '../api/types.ts';
 import type { JobEvent } from './broadcast.ts';
 import { createJob, type Dialect, type Job } from './job.ts';
-import { type JobStore, inputKey } from './store.ts';
+import { type JobStore, JobNotFoundError, inputKey } from './store.ts';
 
 export interface ApiBackendOptions {
   store: JobStore;
@@ -147,11 +148,17 @@ export class ApiBackend implements JobBackend {
     return matches.find((job) => job.api_key_id === this.o.apiKeyId);
   }
 
-  async delete(id: string): Promise<boolean> {
-    if (!(await this.get(id))) return false;
-    const deleted = await this.o.store.delete(id);
-    if (deleted) this.o.post({ type: 'deleted', id });
-    return deleted;
+  async delete(id: string): Promise<DeleteOutcome> {
+    if (!(await this.get(id))) return 'missing';
+    try {
+      if (!(await this.o.store.delete(id))) return 'running';
+    } catch (error) {
+      // Another request deleted it between the look-up and the delete's own transaction.
+      if (error instanceof JobNotFoundError) return 'missing';
+      throw error;
+    }
+    this.o.post({ type: 'deleted', id });
+    return 'deleted';
   }
 
   async cancel(id: string): Promise<Job> {

@@ -2,7 +2,7 @@ import { dialects } from '../api/index.ts';
 import { parseBearer, verifyKey } from '../api/keys.ts';
 import { type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
 import { buildOpenApi } from '../api/openapi.ts';
-import { checkAndCount } from '../api/rate-limit.ts';
+import { checkAndCount, refundQuota } from '../api/rate-limit.ts';
 import { handleApi, matchRoute } from '../api/router.ts';
 import { verifySignedUrl } from '../api/signed-url.ts';
 import { ApiError, type DialectModule } from '../api/types.ts';
@@ -90,9 +90,13 @@ export function createApiServer(deps: ApiServerDeps) {
 
     const now = deps.now();
     const limits = resolveLimits(await records.setting<LimitsOverrides>('limits'));
+    // A POST takes a quota credit at the door, so racing requests cannot overrun the quota; the
+    // credit is given back below if the request created no job.
+    const takesQuota =
+      request.method === 'POST' && limits.dialects[dialect.name].monthlyQuota !== null;
     const limit = await records.withCounters((counters) =>
       checkAndCount(counters, key.id, dialect.name, limits.dialects[dialect.name], now, {
-        countsTowardsQuota: request.method === 'POST',
+        countsTowardsQuota: takesQuota,
       }),
     );
     if (!limit.allowed && limit.status === 429) {
@@ -122,6 +126,13 @@ export function createApiServer(deps: ApiServerDeps) {
       { jobs, now: deps.now, origin: deps.origin, retention: limits.retention },
       dialects,
     );
+    // Only created jobs count: a refused request, or one that found its idempotent twin, gives
+    // its credit back (a refund of a job "created" now, this month).
+    if (takesQuota && jobs.created === 0) {
+      await records.withCounters((counters) =>
+        refundQuota(counters, key.id, dialect.name, now, now),
+      );
+    }
     return json(response.body, response.status, { ...limit.headers, ...response.headers });
   }
 
