@@ -1,10 +1,20 @@
 import type { IDBPDatabase } from 'idb';
 import type { LedgerEntry } from '../api/credits.ts';
-import type { ApiKeyRecord } from '../api/keys.ts';
+import { type ApiKeyRecord, activeKeyCount } from '../api/keys.ts';
 import type { CounterStore } from '../api/rate-limit.ts';
 import { createSigningSecret, importSigningKey, signPath } from '../api/signed-url.ts';
 import type { OutboxRecord } from '../api/webhooks.ts';
 import type { KintsugiDB } from './db.ts';
+
+/** Settings → Limits caps how many keys may be active at once (maxActiveKeys). */
+export class TooManyKeysError extends Error {
+  constructor(readonly max: number) {
+    super(
+      `You can have at most ${max} active API keys: revoke one to create another (Limits in Settings sets the number).`,
+    );
+    this.name = 'TooManyKeysError';
+  }
+}
 
 /**
  * What the API remembers besides jobs: keys (as hashes), rate-limit counters, and small
@@ -59,6 +69,22 @@ export class ApiRecords {
 
   async putKey(record: ApiKeyRecord): Promise<void> {
     await this.db.put('api_keys', record);
+  }
+
+  /**
+   * Stores a new key unless `max` keys are active already (then TooManyKeysError). Counted and
+   * written in one transaction, so two tabs creating keys at once cannot both take the last slot.
+   */
+  async addKey(record: ApiKeyRecord, max: number): Promise<void> {
+    const tx = this.db.transaction('api_keys', 'readwrite');
+    const active = activeKeyCount(await tx.store.getAll());
+    if (active >= max) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      throw new TooManyKeysError(max);
+    }
+    await tx.store.add(record);
+    await tx.done;
   }
 
   /**

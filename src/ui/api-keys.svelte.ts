@@ -1,6 +1,6 @@
 import { type ApiKeyRecord, createApiKey, revokeKey } from '../api/keys.ts';
-import type { ApiDialect } from '../api/limits-config.ts';
-import type { ApiRecords } from '../jobs/api-records.ts';
+import { type ApiDialect, type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
+import { type ApiRecords, TooManyKeysError } from '../jobs/api-records.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
 import { isTerminal } from '../jobs/job.ts';
 
@@ -8,6 +8,8 @@ import { isTerminal } from '../jobs/job.ts';
 class ApiKeysView {
   keys = $state<ApiKeyRecord[]>([]);
   newSecret = $state<string | null>(null);
+  /** Why the last key could not be created, e.g. the limit on active keys. */
+  error = $state<string | null>(null);
   charged = $state(0);
   refunded = $state(0);
   private records: ApiRecords | null = null;
@@ -34,7 +36,16 @@ class ApiKeysView {
   async create(style: ApiDialect, label: string): Promise<void> {
     if (!this.records) return;
     const { secret, record } = await createApiKey(style, label.trim() || 'API key', Date.now());
-    await this.records.putKey(record);
+    const limits = resolveLimits(await this.records.setting<LimitsOverrides>('limits'));
+    try {
+      await this.records.addKey(record, limits.maxActiveKeys);
+    } catch (error) {
+      if (!(error instanceof TooManyKeysError)) throw error;
+      this.error = error.message;
+      this.newSecret = null;
+      return;
+    }
+    this.error = null;
     this.newSecret = secret;
     await this.refresh();
   }
@@ -43,6 +54,7 @@ class ApiKeysView {
     const record = this.keys.find((k) => k.id === id);
     if (!record || !this.records) return;
     await this.records.putKey(revokeKey($state.snapshot(record) as ApiKeyRecord, Date.now()));
+    this.error = null;
     await this.refresh();
   }
 }
