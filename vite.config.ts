@@ -2,6 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import manifest from './models/manifest.json' with { type: 'json' };
+import { apiOfflinePlugin } from './scripts/api-offline-plugin.ts';
 import { pagePolicyPlugin } from './scripts/page-policy-plugin.ts';
 
 // The default upscalers' files as the worker picks them without shader-f16 (the first
@@ -25,6 +26,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     pagePolicyPlugin(),
+    apiOfflinePlugin(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
