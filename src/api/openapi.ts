@@ -41,7 +41,7 @@ function json(schema: Schema, description: string): Schema {
 }
 
 const errorDescriptions: Readonly<Record<number, string>> = {
-  400: 'Invalid request: the message says which field and why.',
+  400: 'Invalid request: the message says which field (or query parameter, or malformed %-escape in the id) and why.',
   401: 'Missing or invalid API key.',
   402: 'Monthly quota exceeded.',
   404: 'No such job (or path).',
@@ -53,9 +53,15 @@ const errorDescriptions: Readonly<Record<number, string>> = {
   500: 'Unexpected error; the message is generic.',
 };
 
+/**
+ * An operation's error answers: its own codes, and what any request may get: 401 (key), 405 (a
+ * method the path does not have; listed on each operation of the path, since an undocumented
+ * method has no operation to list it on), 429 (every request counts, GETs too) and 500.
+ * src/api/router.fuzz.test.ts checks that every status the router sends for a path is here.
+ */
 function errors(schemaName: string, codes: readonly number[]): Record<string, Schema> {
   const out: Record<string, Schema> = {};
-  for (const code of [401, 429, 500, ...codes].sort()) {
+  for (const code of [...new Set([401, 405, 429, 500, ...codes])].sort()) {
     out[String(code)] = json(ref(schemaName), errorDescriptions[code] ?? 'Error.');
   }
   return out;
@@ -371,13 +377,13 @@ function restorationPaths(): Record<string, Schema> {
         tags: ['restorations'],
         operationId: 'getRestoration',
         summary: 'Get a restoration',
-        responses: { '200': json(ref('Restoration'), 'OK.'), ...err([404]) },
+        responses: { '200': json(ref('Restoration'), 'OK.'), ...err([400, 404]) },
       },
       delete: {
         tags: ['restorations'],
         operationId: 'deleteRestoration',
         summary: 'Delete a complete or failed restoration and its files',
-        responses: { '200': json(ref('RestorationDeleted'), 'Deleted.'), ...err([404, 409]) },
+        responses: { '200': json(ref('RestorationDeleted'), 'Deleted.'), ...err([400, 404, 409]) },
       },
     },
   };
@@ -416,7 +422,7 @@ function operationsPaths(): Record<string, Schema> {
         operationId: 'createOperationsJob',
         summary: 'Create a job of one or more operations',
         requestBody: jsonBody(ref('OperationsJobCreateRequest')),
-        responses: { '200': json(ref('OperationsJob'), 'Created.'), ...err([400, 415]) },
+        responses: { '200': json(ref('OperationsJob'), 'Created.'), ...err([400, 413, 415]) },
       },
     },
     '/api/v1/jobs/api/{id}': {
@@ -425,7 +431,7 @@ function operationsPaths(): Record<string, Schema> {
         tags: ['operations'],
         operationId: 'getOperationsJob',
         summary: 'Get job status',
-        responses: { '200': json(ref('OperationsJob'), 'OK.'), ...err([404]) },
+        responses: { '200': json(ref('OperationsJob'), 'OK.'), ...err([400, 404]) },
       },
     },
   };
@@ -478,7 +484,7 @@ function upscalePaths(): Record<string, Schema> {
         tags: ['upscale'],
         operationId: 'getJob',
         summary: 'Get a job',
-        responses: { '200': json(ref('UpscaleJob'), 'OK.'), ...err([404]) },
+        responses: { '200': json(ref('UpscaleJob'), 'OK.'), ...err([400, 404]) },
       },
     },
   };
@@ -520,7 +526,7 @@ function videoPaths(): Record<string, Schema> {
         tags: ['video'],
         operationId: 'getVideoJob',
         summary: 'Status and progress of a job',
-        responses: { '200': json(ref('VideoJob'), 'OK.'), ...err([404]) },
+        responses: { '200': json(ref('VideoJob'), 'OK.'), ...err([400, 404]) },
       },
     },
     '/v2/jobs/{id}/download': {
@@ -529,7 +535,7 @@ function videoPaths(): Record<string, Schema> {
         tags: ['video'],
         operationId: 'downloadVideo',
         summary: 'A signed download URL, valid 24 hours',
-        responses: { '200': json(ref('VideoDownload'), 'OK.'), ...err([404, 409]) },
+        responses: { '200': json(ref('VideoDownload'), 'OK.'), ...err([400, 404, 409]) },
       },
     },
     '/v2/jobs/{id}/cancel': {
@@ -538,7 +544,7 @@ function videoPaths(): Record<string, Schema> {
         tags: ['video'],
         operationId: 'cancelVideoJob',
         summary: 'Stop a job; a finished job is returned unchanged',
-        responses: { '200': json(ref('VideoJob'), 'OK.'), ...err([404]) },
+        responses: { '200': json(ref('VideoJob'), 'OK.'), ...err([400, 404]) },
       },
     },
   };

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { chaosSeed, recordPart, scaled } from '../../e2e/support/chaos-figures.ts';
 import { build, errorMessage, fuzzRequest } from '../../e2e/support/chaos-requests.ts';
 import { dialects } from './index.ts';
+import { buildOpenApi } from './openapi.ts';
 import { handleApi } from './router.ts';
 import { type Harness, harness, samples } from './test-support.ts';
 import type { ApiResponse } from './types.ts';
@@ -59,6 +60,49 @@ async function seeded(): Promise<Harness> {
   return h;
 }
 
+type Operations = Record<string, { responses?: Record<string, unknown> }>;
+const documentedPaths = buildOpenApi('http://127.0.0.1:4173').paths as Record<string, Operations>;
+const routes = dialects.flatMap((d) => d.routes);
+
+/**
+ * The documented paths a request's path is for: those whose literal segments it has, any raw
+ * segment standing for a `{param}` (a malformed `%ZZ` id is still a request for `/v2/jobs/{id}`).
+ */
+function documentedPathsOf(pathname: string): string[] {
+  const trimmed = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  const segments = trimmed.split('/').slice(1);
+  const patterns = routes
+    .map((route) => route.pattern)
+    .filter((pattern) => {
+      const parts = pattern.split('/').slice(1);
+      return (
+        parts.length === segments.length &&
+        parts.every((part, i) => (part.startsWith(':') ? segments[i] !== '' : part === segments[i]))
+      );
+    });
+  return [...new Set(patterns.map((p) => p.replace(/:(\w+)/g, '{$1}')))];
+}
+
+/**
+ * Every status the router answered for a documented path is in /openapi.json: on the operation
+ * of the request's method, or, for a method the path does not have (405), on each of its
+ * operations. Returns what was missing, e.g. "GET /v2/jobs/{id} 400".
+ */
+export function undocumented(method: string, pathname: string, status: number): string[] {
+  const missing: string[] = [];
+  for (const path of documentedPathsOf(pathname)) {
+    const operations = documentedPaths[path] ?? {};
+    const own = operations[method.toLowerCase()];
+    const targets = own ? { [method.toLowerCase()]: own } : operations;
+    for (const [verb, operation] of Object.entries(targets)) {
+      if (verb === 'parameters') continue;
+      if (!(String(status) in (operation.responses ?? {})))
+        missing.push(`${verb.toUpperCase()} ${path} ${status}`);
+    }
+  }
+  return missing;
+}
+
 const figures = {
   inputs_tried: 0,
   answered_500: 0,
@@ -82,6 +126,26 @@ afterAll(async () => {
 });
 
 describe('fuzzing every dialect through the router', () => {
+  it('documents in /openapi.json what the attacks of issue 18 were answered', async () => {
+    const h = await seeded();
+    const huge = JSON.stringify({ input_key: 'x'.repeat(33 * 1024 * 1024) });
+    const probes: Array<[string, string, string | undefined]> = [
+      ['GET', '/v2/jobs/%ZZ', undefined],
+      ['GET', '/v2/jobs?limit=0', undefined],
+      ['PUT', '/v2/enhance', undefined],
+      ['DELETE', '/v1/jobs', undefined],
+      ['POST', '/api/v1/jobs/api', huge],
+      ['POST', '/api/v1/restorations', huge],
+      ['POST', '/v2/enhance', huge],
+    ];
+    const missing: string[] = [];
+    for (const [method, url, body] of probes) {
+      const response = await h.call(method, url, body === undefined ? {} : { body });
+      missing.push(...undocumented(method, new URL(url, 'http://x').pathname, response.status));
+    }
+    expect(missing).toEqual([]);
+  });
+
   it(`answers ${runs} generated requests with a 4xx and a message, never a 5xx, never damaging a job`, async () => {
     // The router logs an unexpected error before answering 500; the property fails on it anyway.
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -104,6 +168,10 @@ describe('fuzzing every dialect through the router', () => {
         expect(response.status).toBeGreaterThanOrEqual(200);
         if (refused) expect(errorMessage(response.body)?.length ?? 0).toBeGreaterThan(0);
         expect(damaged).toBe(false);
+        const request = build(r);
+        expect(
+          undocumented(request.method, new URL(request.url).pathname, response.status),
+        ).toEqual([]);
       }),
       { numRuns: runs, seed: chaosSeed },
     );
@@ -124,6 +192,7 @@ describe('fuzzing every dialect through the router', () => {
       figures.inputs_tried++;
       expect(response.status, path).toBe(413);
       expect(errorMessage(response.body)).toMatch(/limit/);
+      expect(undocumented('POST', path, 413)).toEqual([]);
     }
     expect(snapshot(h)).toBe(before);
   });
