@@ -1,4 +1,8 @@
 /**
+ * The denoise operation's white-noise engine before CBM3D, kept here as the baseline that
+ * bench/denoise-quality.ts measures CBM3D against (the app no longer runs it). The strength it
+ * ran at: h = (0.3 + 0.5 × enhancement_level) × σ.
+ *
  * Non-local means (Buades, Coll & Morel 2005), pixelwise, for colour images: each pixel becomes
  * the weighted mean of the pixels in a search window around it, weighted by how alike the
  * patches around the two pixels are. Noise is averaged away along every similar structure
@@ -25,6 +29,11 @@ export interface NlmOptions {
   patchRadius: number;
   /** Search-window half-size: 10 gives a 21×21 window. */
   searchRadius: number;
+}
+
+/** The filtering strength the app used at `level` (0..1), as a multiple of σ. */
+export function nlmStrength(level: number): number {
+  return 0.3 + 0.5 * Math.min(1, Math.max(0, level));
 }
 
 /** The IPOL reference's parameters for colour images with noise of standard deviation sigma. */

@@ -1,18 +1,15 @@
 // The engines the restoration operations did NOT choose, run here in Node on the same input,
 // so a test can show the choice was the better one: a waifu2x CUnet level through
-// onnxruntime-web's WASM backend (the same model file the app serves), and non-local means
-// through the app's own kernel.
+// onnxruntime-web's WASM backend (the same model file the app serves), and CBM3D through the
+// app's own kernel.
 
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-web';
 import manifest from '../../models/manifest.json' with { type: 'json' };
 import type { ModelEntry } from '../../models/manifest.ts';
 import { estimateNoiseSigma } from '../../src/engine/operations/denoise/noise-estimate.ts';
-import {
-  nlmParameters,
-  nonLocalMeans,
-} from '../../src/engine/operations/denoise/non-local-means.ts';
-import { nlmStrength } from '../../src/engine/operations/denoise/plan.ts';
+import { bm3d } from '../../src/engine/operations/denoise/bm3d.ts';
+import { assumedSigma } from '../../src/engine/operations/denoise/plan.ts';
 import { createImage, type RgbaImage, type RgbaImageLike } from './images.ts';
 
 ort.env.wasm.numThreads = 1;
@@ -64,18 +61,17 @@ export async function runCunet(noiseLevel: number, img: RgbaImageLike): Promise<
 }
 
 /**
- * Non-local means as the denoise operation would run it at `level` on this image: its white
- * noise measured the same way, IPOL's patch and window for that σ, h = strength(level)·σ.
+ * CBM3D as the denoise operation would run it at `level` on this image: its white noise
+ * measured the same way and scaled by the level (plan.ts), on the whole image at once.
  */
-export function runNonLocalMeans(img: RgbaImageLike, level: number): RgbaImage {
-  const sigma = Math.max(estimateNoiseSigma(img), 0.5);
-  const options = { ...nlmParameters(sigma), h: nlmStrength(level) * sigma };
+export function runBm3d(img: RgbaImageLike, level: number): RgbaImage {
+  const sigma = assumedSigma(Math.max(estimateNoiseSigma(img), 0.5), level);
   const plane = img.width * img.height;
   const rgb = new Float32Array(plane * 3);
   for (let i = 0; i < plane; i++) {
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = img.data[i * 4 + c]!;
   }
-  const filtered = nonLocalMeans(rgb, img.width, img.height, 3, options);
+  const filtered = bm3d(rgb, img.width, img.height, sigma);
   const out = createImage(img.width, img.height);
   for (let i = 0; i < plane; i++) {
     for (let c = 0; c < 3; c++) {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../workers/tiler.ts';
 import { fittedTileSize, runClassicalTiled, type TileFilter } from './classical-tiles.ts';
-import { nlmParameters, nonLocalMeans } from './denoise/non-local-means.ts';
 
 function testImage(width: number, height: number): RgbaImage {
   const data = new Uint8Array(width * height * 4);
@@ -15,6 +14,26 @@ function testImage(width: number, height: number): RgbaImage {
     data[i * 4 + 3] = 255 - (x % 4) * 40;
   }
   return { data, width, height };
+}
+
+/** A (2r + 1)² box mean with mirrored edges: a filter whose reach is exactly r pixels. */
+function boxMean(rgb: Float32Array, width: number, height: number, r: number): Float32Array {
+  const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+  const out = new Float32Array(rgb.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let dy = -r; dy <= r; dy++) {
+          for (let dx = -r; dx <= r; dx++) {
+            sum += rgb[(mirror(y + dy, height) * width + mirror(x + dx, width)) * 3 + c]!;
+          }
+        }
+        out[(y * width + x) * 3 + c] = sum / (2 * r + 1) ** 2;
+      }
+    }
+  }
+  return out;
 }
 
 async function run(
@@ -71,16 +90,14 @@ describe('runClassicalTiled', () => {
 
   it('gives the whole-image result when the context covers the filter’s reach', async () => {
     const image = testImage(40, 36);
-    const options = nlmParameters(20);
-    const reach = options.patchRadius + options.searchRadius;
-    const filter: TileFilter = (rgb, width, height) =>
-      nonLocalMeans(rgb, width, height, 3, options);
+    const reach = 5;
+    const filter: TileFilter = (rgb, width, height) => boxMean(rgb, width, height, reach);
     const tiled = await run(image, 2 * reach + 10, reach, filter, false);
     const planes = new Float32Array(40 * 36 * 3);
     for (let i = 0; i < 40 * 36; i++) {
       for (let c = 0; c < 3; c++) planes[i * 3 + c] = image.data[i * 4 + c]!;
     }
-    const whole = nonLocalMeans(planes, 40, 36, 3, options);
+    const whole = boxMean(planes, 40, 36, reach);
     let worst = 0;
     for (let i = 0; i < 40 * 36; i++) {
       for (let c = 0; c < 3; c++) {

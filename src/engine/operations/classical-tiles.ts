@@ -14,8 +14,18 @@ import {
  * rows go to `sink` top to bottom (a PNG stream), with the input's alpha kept as it was.
  */
 
-/** RGB floats of one tile, interleaved, width × height, in levels (0..255). */
-export type TileFilter = (rgb: Float32Array, width: number, height: number) => Float32Array;
+/**
+ * RGB floats of one tile, interleaved, width × height, in levels (0..255); `left` and `top` are
+ * where the tile's first pixel lies in the image (negative in mirrored context), for a filter
+ * that works on a grid fixed to the image (CBM3D's reference blocks).
+ */
+export type TileFilter = (
+  rgb: Float32Array,
+  width: number,
+  height: number,
+  left: number,
+  top: number,
+) => Float32Array;
 
 export interface ClassicalTiledRun {
   image: RgbaImage;
@@ -85,7 +95,7 @@ export async function runClassicalTiled(run: ClassicalTiledRun): Promise<{ tiles
       }
       const rgb =
         width * height === tileRgb.length / 3 ? tileRgb : tileRgb.subarray(0, width * height * 3);
-      const filtered = run.filter(rgb, width, height);
+      const filtered = run.filter(rgb, width, height, left, top);
       for (let y = 0; y < tile.h; y++) {
         const source = image.width * (tile.y + y) * 4;
         for (let x = 0; x < tile.w; x++) {

@@ -4,12 +4,12 @@ export const meta: OperationMeta = {
   name: 'denoise',
   label: 'Remove noise',
   description:
-    'Removes noise and JPEG artefacts. The noise is measured first: sensor-like (white) noise goes to non-local means, which matched or beat the networks on it in every test; JPEG blocking, ringing and light noise go to the waifu2x CUnet denoiser trained for them. The job records which ran and why.',
+    'Removes noise and JPEG artefacts. The noise is measured first: grainy, sensor-like (white) noise goes to CBM3D, which finds the many similar small patches of a photo and averages their noise away together, in colour; JPEG blocking, ringing and light noise go to the waifu2x CUnet denoiser trained for them. The job records which ran and why.',
   params: {
     enhancement_level: {
       type: 'number',
       label: 'Strength',
-      help: 'How hard to denoise, 0 (lightest) to 1 (strongest). For JPEG artefacts it picks the CUnet model: below 0.25 level 0, below 0.5 level 1, below 0.75 level 2, otherwise level 3. For white noise it sets non-local means’ filtering strength h from 0.3σ to 0.8σ of the measured noise (0.5 gives the reference 0.55σ).',
+      help: 'How hard to denoise, 0 (lightest) to 1 (strongest). For JPEG artefacts it picks the CUnet model: below 0.25 level 0, below 0.5 level 1, below 0.75 level 2, otherwise level 3. For grainy noise it sets how much noise CBM3D removes: 0.5 removes as much as was measured in the photo, 0 about 60 % of that (keeps more fine detail and some grain), 1 about 140 % (smoother).',
       default: 0.5,
       min: 0,
       max: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NLM_MIN_SIGMA, cunetNoiseLevel, nlmStrength, planDenoise } from './plan.ts';
+import { WHITE_NOISE_MIN_SIGMA, assumedSigma, cunetNoiseLevel, planDenoise } from './plan.ts';
 
 describe('the denoise plan', () => {
   it('maps the level to the CUnet noise level in quarters', () => {
@@ -8,20 +8,17 @@ describe('the denoise plan', () => {
     ]);
   });
 
-  it('maps the level to non-local means strength, 0.55σ at the default', () => {
-    expect(nlmStrength(0)).toBeCloseTo(0.3);
-    expect(nlmStrength(0.5)).toBeCloseTo(0.55);
-    expect(nlmStrength(1)).toBeCloseTo(0.8);
+  it('tells CBM3D the measured σ at the default level, 0.6σ to 1.4σ over the range', () => {
+    expect(assumedSigma(20, 0)).toBeCloseTo(12);
+    expect(assumedSigma(20, 0.5)).toBeCloseTo(20);
+    expect(assumedSigma(20, 1)).toBeCloseTo(28);
+    expect(assumedSigma(20, 7)).toBeCloseTo(28);
   });
 
-  it('sends white noise to non-local means and the rest to the model', () => {
+  it('sends white noise to CBM3D and the rest to the model', () => {
     expect(planDenoise(0.5, 1.2)).toEqual({ kind: 'model', noiseLevel: 2 });
-    expect(planDenoise(0.9, NLM_MIN_SIGMA - 0.1)).toEqual({ kind: 'model', noiseLevel: 3 });
-    const plan = planDenoise(0.5, 15);
-    expect(plan.kind).toBe('non-local-means');
-    if (plan.kind === 'non-local-means') {
-      expect(plan.options).toMatchObject({ sigma: 15, patchRadius: 1, searchRadius: 10 });
-      expect(plan.options.h).toBeCloseTo(0.55 * 15);
-    }
+    expect(planDenoise(0.9, WHITE_NOISE_MIN_SIGMA - 0.1)).toEqual({ kind: 'model', noiseLevel: 3 });
+    expect(planDenoise(0.5, 15)).toEqual({ kind: 'bm3d', measuredSigma: 15, sigma: 15 });
+    expect(planDenoise(1, 15)).toMatchObject({ kind: 'bm3d', sigma: 21 });
   });
 });

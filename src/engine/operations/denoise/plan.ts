@@ -1,25 +1,32 @@
-import { type NlmOptions, nlmParameters } from './non-local-means.ts';
-
 /**
  * Which denoiser runs, and how hard, for an image whose white-noise σ was measured
  * (noise-estimate.ts) and the `enhancement_level` asked (0..1).
  *
- * Measured on 128 px pictures (the photo fixture, a generated photo-like picture, a flat-colour
- * cartoon) through the app, with the engine not chosen run beside it
- * (e2e/ops-restore-models.spec.ts prints every number):
- * - White (Gaussian, sensor-like) noise σ 15: non-local means 29.89 / 30.98 / 35.45 dB against
- *   CUnet's best level (noise3) 29.87 / 31.12 / 30.90, and its other levels 25-27 dB. CUnet was
- *   trained on JPEG noise of anime-style art; only its strongest level copes with white noise,
- *   and then only on photos. At 256 px non-local means also leads on the photo-like picture
- *   (32.5 vs 30.8 dB), and at σ 5 to 25 on all three.
- * - JPEG artefacts (quality 30, Chromium's encoder): CUnet noise2 gives 27.30 / 28.96 / 36.76 dB
- *   from 25.26 / 28.42 / 26.74; non-local means, seeing almost no white noise, changes nothing.
- * So the kind of noise decides, not the kind of picture: a measured white-noise σ of at least
- * NLM_MIN_SIGMA levels means non-local means, anything less (JPEG blocking and ringing, light
- * noise, a clean image) means CUnet. Clean photos read σ 1.5 to 3.2 (texture), JPEG q30 1.0 to
- * 1.5, and σ 5 noise 5.2 to 6.7. The Real-CUGAN ×2 denoisers were measured too (upscaled, then
- * box-downscaled back): below CUnet on JPEG (photo 26.9 vs 27.2 dB) and 22 dB on the photo-like
- * picture, so they are not used.
+ * White (Gaussian, sensor-like) noise goes to CBM3D (bm3d.ts). On eight real photos
+ * (bench/denoise-quality.ts: portrait, food, pet, machines, building, nature, sport; 8-bit noisy
+ * copies, σ measured as here, level 0.5), mean RGB PSNR / SSIM:
+ *
+ * | σ  | noisy         | non-local means (before) | CBM3D         |
+ * |----|---------------|--------------------------|---------------|
+ * | 15 | 24.86 / 0.745 | 30.96 / 0.909            | 32.56 / 0.930 |
+ * | 25 | 20.64 / 0.580 | 27.98 / 0.843            | 29.67 / 0.887 |
+ * | 50 | 15.10 / 0.351 | 23.66 / 0.701            | 25.48 / 0.790 |
+ *
+ * CBM3D led on every photo at every σ, by 0.5 to 2.9 dB, and keeps fine texture (fur, whiskers)
+ * that non-local means smeared. With the noise of published benchmarks (unclipped floats, σ
+ * given) it reaches 30.02 dB at σ 25 on these photos (CBM3D publishes 30.71 on CBSD68).
+ *
+ * Earlier measurements on 128 px pictures (e2e/ops-restore-models.spec.ts prints every number)
+ * set the split: CUnet was trained on JPEG noise of anime-style art; only its strongest level
+ * copes with white noise, and then only on photos (29.87 / 31.12 / 30.90 dB at σ 15, where
+ * non-local means already gave 29.89 / 30.98 / 35.45). On JPEG artefacts (quality 30) CUnet
+ * noise2 gives 27.30 / 28.96 / 36.76 dB from 25.26 / 28.42 / 26.74, while a white-noise filter,
+ * seeing almost no white noise, changes little. So the kind of noise decides, not the kind of
+ * picture: a measured white-noise σ of at least WHITE_NOISE_MIN_SIGMA levels means CBM3D,
+ * anything less (JPEG blocking and ringing, light noise, a clean image) means CUnet. Clean photos
+ * read σ 1.5 to 3.2 (texture), JPEG q30 1.0 to 1.5, and σ 5 noise 5.2 to 6.7. The Real-CUGAN ×2
+ * denoisers were measured too (upscaled, then box-downscaled back): below CUnet on JPEG (photo
+ * 26.9 vs 27.2 dB) and 22 dB on the photo-like picture, so they are not used.
  *
  * The level maps to strength:
  * - CUnet: the noise level it was trained for, floor(4 × level) capped at 3: [0, 0.25) → 0,
@@ -27,28 +34,29 @@ import { type NlmOptions, nlmParameters } from './non-local-means.ts';
  *   [0.75, 1] → 3. The model's output is used whole: blending it back with the input was
  *   measured (α 0.5, 0.75, 1 on the three JPEG images) and never gained more than 0.02 dB,
  *   while α 0.5 lost up to 4 dB, so the level picks the model and does not dilute it.
- * - Non-local means: h = (0.3 + 0.5 × level) × σ, so the default 0.5 gives IPOL's 0.55σ;
- *   PSNR moves by under 1 dB from 0.3σ to 0.8σ on photos (σ 3 to 25), and a cartoon's flat areas like
- *   the strong end. Patch and window sizes follow IPOL's table for the measured σ.
+ * - CBM3D: the σ it is told, (0.6 + 0.8 × level) × the measured σ, so the default 0.5 tells it
+ *   the measured σ. That was the best scale on four of the photos at σ 15, 25 and 50 (0.9× ties
+ *   at σ 15 and loses 0.25 dB at σ 25; 1.1× loses 0.04 to 0.26 dB, 1.2× 0.16 to 0.6 dB), so the
+ *   middle of the range is the accurate setting and the ends trade grain for smoothness.
  */
 
-export const NLM_MIN_SIGMA = 4;
+export const WHITE_NOISE_MIN_SIGMA = 4;
 
 export type DenoisePlan =
-  { kind: 'non-local-means'; options: NlmOptions } | { kind: 'model'; noiseLevel: number };
+  { kind: 'bm3d'; measuredSigma: number; sigma: number } | { kind: 'model'; noiseLevel: number };
 
 export function cunetNoiseLevel(level: number): number {
   return Math.min(3, Math.max(0, Math.floor(4 * level)));
 }
 
-export function nlmStrength(level: number): number {
-  return 0.3 + 0.5 * Math.min(1, Math.max(0, level));
+/** The σ CBM3D is told: the measured σ scaled by the level, the measured σ itself at 0.5. */
+export function assumedSigma(measured: number, level: number): number {
+  return measured * (0.6 + 0.8 * Math.min(1, Math.max(0, level)));
 }
 
 export function planDenoise(level: number, noiseSigma: number): DenoisePlan {
-  if (noiseSigma >= NLM_MIN_SIGMA) {
-    const options = nlmParameters(noiseSigma);
-    return { kind: 'non-local-means', options: { ...options, h: nlmStrength(level) * noiseSigma } };
+  if (noiseSigma >= WHITE_NOISE_MIN_SIGMA) {
+    return { kind: 'bm3d', measuredSigma: noiseSigma, sigma: assumedSigma(noiseSigma, level) };
   }
   return { kind: 'model', noiseLevel: cunetNoiseLevel(level) };
 }

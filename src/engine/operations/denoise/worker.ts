@@ -4,14 +4,16 @@ import { manifest, pickVariant } from '../../models.ts';
 import { fittedTileSize, runClassicalTiled } from '../classical-tiles.ts';
 import type { OpContext, OpOutput, OpWorker } from '../worker-context.ts';
 import { estimateNoiseSigma, jpegBlockiness } from './noise-estimate.ts';
-import { type NlmOptions, nonLocalMeans } from './non-local-means.ts';
-import { NLM_MIN_SIGMA, planDenoise } from './plan.ts';
+import { bm3d, bm3dContext, bm3dProfile } from './bm3d.ts';
+import { WHITE_NOISE_MIN_SIGMA, planDenoise } from './plan.ts';
 
 /**
- * Non-local means tiles: big enough that the search window's context (11 px a side for σ ≤ 25)
- * is a small overhead, small enough that a tile's buffers stay a few MB.
+ * CBM3D tiles: big enough that the context each side (half the search window plus a block,
+ * 27 px) is a small overhead and a 481×321 photo runs as one tile, small enough that a tile's
+ * buffers stay under about 90 MB (60 bytes a pixel, plus the block spectra of the 47 block rows
+ * within reach, twice, and the groups).
  */
-const NLM_TILE = 512;
+const BM3D_TILE = 640;
 
 function pngCollector(image: RgbaImage) {
   const parts: Uint8Array[] = [];
@@ -28,21 +30,24 @@ function pngCollector(image: RgbaImage) {
   };
 }
 
-async function runNonLocalMeans(
+async function runBm3d(
   image: RgbaImage,
-  options: NlmOptions,
+  measuredSigma: number,
+  sigma: number,
   ctx: OpContext,
 ): Promise<OpOutput> {
   const { png, output } = pngCollector(image);
-  const context = options.patchRadius + options.searchRadius;
-  const method = `non-local means (white noise σ ${options.sigma.toFixed(1)} measured; h ${options.h.toFixed(1)}, ${2 * options.patchRadius + 1}×${2 * options.patchRadius + 1} patches, ${2 * options.searchRadius + 1}×${2 * options.searchRadius + 1} search)`;
+  const profile = bm3dProfile(sigma);
+  const context = bm3dContext(profile);
+  const method = `CBM3D, block matching and 3-D filtering (white noise σ ${measuredSigma.toFixed(1)} measured, filtered as σ ${sigma.toFixed(1)})`;
   ctx.engine({ method });
   const { tiles } = await runClassicalTiled({
     image,
-    tileSize: fittedTileSize(image.width, image.height, NLM_TILE, context),
+    tileSize: fittedTileSize(image.width, image.height, BM3D_TILE, context),
     context,
     square: false,
-    filter: (rgb, width, height) => nonLocalMeans(rgb, width, height, 3, options),
+    filter: (rgb, width, height, left, top) =>
+      bm3d(rgb, width, height, sigma, { profile, left, top }),
     sink: (band, rows) => png.writeRows(band, rows),
     onProgress: (done, total, eta) => ctx.progress(done / total, eta),
     throwIfCanceled: () => ctx.throwIfCanceled(),
@@ -53,7 +58,7 @@ async function runNonLocalMeans(
 }
 
 /**
- * Measures the image's white noise, then runs non-local means on noise of that kind or the
+ * Measures the image's white noise, then runs CBM3D on noise of that kind or the
  * waifu2x CUnet model of the level's strength on JPEG artefacts and light noise (plan.ts says
  * why), tiled and streamed into a PNG. The engine record names the one that ran and the noise
  * that decided it.
@@ -63,7 +68,7 @@ export const denoise: OpWorker = async (params, ctx) => {
   const image = await ctx.image();
   const sigma = estimateNoiseSigma(image);
   const plan = planDenoise(level, sigma);
-  if (plan.kind === 'non-local-means') return runNonLocalMeans(image, plan.options, ctx);
+  if (plan.kind === 'bm3d') return runBm3d(image, plan.measuredSigma, plan.sigma, ctx);
 
   const model = manifest.models.find(
     (m) => m.operations.includes('denoise') && m.scale === 1 && m.noiseLevel === plan.noiseLevel,
@@ -73,7 +78,7 @@ export const denoise: OpWorker = async (params, ctx) => {
   }
   const variant = pickVariant(model);
   const { png, output } = pngCollector(image);
-  const method = `${model.label}: JPEG artefacts or light noise (white noise σ ${sigma.toFixed(1)} < ${NLM_MIN_SIGMA}; JPEG block edges ${jpegBlockiness(image).toFixed(2)}× the rest)`;
+  const method = `${model.label}: JPEG artefacts or light noise (white noise σ ${sigma.toFixed(1)} < ${WHITE_NOISE_MIN_SIGMA}; JPEG block edges ${jpegBlockiness(image).toFixed(2)}× the rest)`;
   ctx.engine({ model: model.id, variant: variant.id, method });
   const { tiles } = await ctx.models.runTiled({
     model,
