@@ -6,6 +6,8 @@ export interface BackendChoice {
   reason: string;
   /** True when the adapter advertises fp16 shader arithmetic. */
   shaderF16: boolean;
+  /** True on WebGPU with a real GPU, not a software fallback adapter. */
+  hardwareGpu?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function chooseBackend(preference: BackendPreference): Promise<Back
       `WebGPU on ${name}${fallback ? ' (software fallback adapter)' : ''}` +
       (adapter.features.has('shader-f16') ? ', float16 models (shader-f16)' : ''),
     shaderF16: adapter.features.has('shader-f16'),
+    hardwareGpu: !fallback,
   };
 }
 

@@ -76,6 +76,15 @@ export class ModelRuntime {
     return this.choice;
   }
 
+  /** Whether models run on a real GPU now (WebGPU, not a software adapter, device not lost). */
+  onHardwareGpu(): boolean {
+    return (
+      this.choice?.backend === 'webgpu' &&
+      this.choice.hardwareGpu === true &&
+      this.deviceLost === null
+    );
+  }
+
   engineRecord(extra: Partial<EngineRecord> = {}): EngineRecord {
     const choice = this.choice ?? { backend: 'wasm', reason: 'WASM', shaderF16: false };
     return {

@@ -408,7 +408,9 @@ async function processFrame(
   for (const { step, model } of steps) {
     ctx.throwIfCanceled();
     if (step.kind === 'fit') image = { ...image, ...fitFrame(image, step) };
-    else if (model) image = { ...image, ...(await runModel(image, model, ctx.models, ctx)) };
+    else if (model && step.kind === 'upscale') {
+      image = { ...image, ...(await upscaleFrame(image, model, step.scale, ctx)) };
+    } else if (model) image = { ...image, ...(await runModel(image, model, ctx.models, ctx)) };
   }
   return image;
 }
@@ -436,6 +438,19 @@ async function runModel(
     isCanceled: () => ctx.isCanceled(),
   });
   return { data, width, height };
+}
+
+/** An upscale step: its model, then Lanczos-3 to the step's own scale where the two differ. */
+async function upscaleFrame(
+  image: RgbaImage,
+  model: ModelEntry,
+  scale: number,
+  ctx: OpContext,
+): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+  const out = await runModel(image, model, ctx.models, ctx);
+  if (model.scale === scale) return out;
+  const resized = resizeImage(out, image.width * scale, image.height * scale);
+  return { ...resized, data: new Uint8ClampedArray(resized.data.buffer) };
 }
 
 /** Lanczos-3 to the fitted size, centred on black bars. */

@@ -177,7 +177,9 @@ describe('POST /api/v1/jobs/api', () => {
       updated_at: iso,
     });
     const job = await h.backend.get(String(fields(response).id));
-    expect(job?.spec.operations).toEqual([{ type: 'enhance', params: { scale: 2 } }]);
+    expect(job?.spec.operations).toEqual([
+      { type: 'enhance', params: { scale: 2, model: 'auto' } },
+    ]);
     expect(job?.input).toMatchObject({ source: key, name: 'image.jpg' });
     expect(job?.credits_charged).toBe(creditsFor('operations', job!.spec));
   });
@@ -301,7 +303,7 @@ describe('POST /api/v1/jobs/api', () => {
     const job = await h.backend.get(String(fields(response).id));
     expect(job?.spec.operations).toEqual([
       { type: 'denoise', params: { enhancement_level: 0.5 } },
-      { type: 'enhance', params: { scale: 4 } },
+      { type: 'enhance', params: { scale: 4, model: 'auto' } },
     ]);
     const out = await h.call('POST', jobsPath, {
       json: { input_key: key, operations: [{ type: 'denoise', params: { enhancement_level: 2 } }] },

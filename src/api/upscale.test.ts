@@ -33,7 +33,7 @@ describe('POST /v1/jobs (JSON)', () => {
     });
     const job = await h.backend.get(String(fields(response).id));
     expect(job?.spec).toEqual({
-      operations: [{ type: 'enhance', params: { scale: 4 } }],
+      operations: [{ type: 'enhance', params: { scale: 4, model: 'auto' } }],
       options: { model: 'wavespeed-ai/real-esrgan', scale: 4 },
     });
     expect(job?.input).toMatchObject({ source: seedExample.image_url, name: 'photo.jpg' });
@@ -53,7 +53,7 @@ describe('POST /v1/jobs (JSON)', () => {
     );
     expect(other).toMatchObject({ model: 'wavespeed-ai/image-upscaler', scale: 2 });
     expect((await h.backend.get(String(other.id)))?.spec.operations).toEqual([
-      { type: 'enhance', params: { scale: 2 } },
+      { type: 'enhance', params: { scale: 2, model: 'auto' } },
     ]);
   });
 
@@ -61,7 +61,33 @@ describe('POST /v1/jobs (JSON)', () => {
     expect(ownModels.get('esrgan-medium-x2')).toBe(2);
     expect(ownModels.get('esrgan-medium-x4')).toBe(4);
     for (const scale of ownModels.values()) expect(scale).toBeGreaterThanOrEqual(2);
-    expect([...ownModels.keys()].every((id) => id.startsWith('esrgan-'))).toBe(true);
+    expect(ownModels.get('realesr-general-x4v3')).toBe(4);
+    expect(ownModels.get('realesrgan-x4plus')).toBe(4);
+    expect(
+      [...ownModels.keys()].every((id) =>
+        /^(esrgan-medium|realesr-general|realesrgan-x4plus)/.test(id),
+      ),
+    ).toBe(true);
+  });
+
+  it('runs a Real-ESRGAN id at any scale, and an ESRGAN medium id as the faithful choice', async () => {
+    const h = harness();
+    const operations = async (json: Record<string, unknown>) => {
+      const response = await h.call('POST', path, {
+        json: { image_url: seedExample.image_url, ...json },
+      });
+      expect(response.status).toBe(201);
+      return (await h.backend.get(String(fields(response).id)))?.spec.operations;
+    };
+    expect(await operations({ model: 'realesrgan-x4plus', scale: 2 })).toEqual([
+      { type: 'enhance', params: { scale: 2, model: 'best' } },
+    ]);
+    expect(await operations({ model: 'realesr-general-x4v3' })).toEqual([
+      { type: 'enhance', params: { scale: 4, model: 'real-esrgan' } },
+    ]);
+    expect(await operations({ model: 'esrgan-medium-x4' })).toEqual([
+      { type: 'enhance', params: { scale: 4, model: 'faithful' } },
+    ]);
   });
 
   it('takes our own model ids at their own scale', async () => {

@@ -1,4 +1,5 @@
 import manifest from '../../models/manifest.json';
+import { type PhotoModelChoice, REAL_ESRGAN } from '../engine/operations/enhance/meta.ts';
 import type { Job, JobSpec } from '../jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { checkInteger, integerText, nameFromUrl, sourceUrl } from './fields.ts';
@@ -54,20 +55,30 @@ export const ownModels: ReadonlyMap<string, number> = new Map(
 
 const notFound = 'Job not found.';
 
+/** The enhance operation's model choice for each of our own model ids. */
+function choiceFor(model: string): PhotoModelChoice {
+  if (model === REAL_ESRGAN.general) return 'real-esrgan';
+  if (model === REAL_ESRGAN.best) return 'best';
+  return 'faithful';
+}
+
 /**
  * Which of our models serves a requested model, as the spec the engine runs:
- * - wavespeed-ai/real-esrgan: our ESRGAN family (the manifest's esrgan-medium-x* models); the
- *   enhance operation picks the one trained for the scale asked for.
- * - wavespeed-ai/image-upscaler: the same ESRGAN family. It is the only general photo upscaler
- *   this build ships, and a client naming either model wants an upscaled photo, not an error.
- * - a manifest id of an enhance model (e.g. esrgan-medium-x4): that model's own scale, which a
- *   request may repeat but not contradict. enhance chooses its model by scale, and the manifest
- *   has one per scale, so the id names the model that runs. (Anime and denoise models belong to
- *   other operations: the operations dialect reaches them.)
- * Any scale the seed allows (2–8) is taken; if no model has it, the engine says so when it runs.
+ * - wavespeed-ai/real-esrgan: Real-ESRGAN (enhance's `auto`: x4plus on a real GPU, the general
+ *   x4v3 model on a CPU), at ×4 and resized to the scale asked.
+ * - wavespeed-ai/image-upscaler: the same. A client naming either wants an upscaled photo, and
+ *   Real-ESRGAN is the best general photo upscaler this build ships.
+ * - a manifest id of an enhance model: that model. Real-ESRGAN's ids take any scale (×4, then
+ *   resized); an ESRGAN medium id ("faithful") has its own scale, which a request may repeat but
+ *   not contradict. (Anime and denoise models belong to other operations: the operations dialect
+ *   reaches them.)
  */
 export function upscaleSpec(model: string, scale: number): JobSpec {
-  return { operations: [{ type: 'enhance', params: { scale } }], options: { model, scale } };
+  const choice = (seedModels as readonly string[]).includes(model) ? 'auto' : choiceFor(model);
+  return {
+    operations: [{ type: 'enhance', params: { scale, model: choice } }],
+    options: { model, scale },
+  };
 }
 
 function pickModel(model: unknown, scale: number | undefined): { model: string; scale: number } {
@@ -77,6 +88,9 @@ function pickModel(model: unknown, scale: number | undefined): { model: string; 
     return { model: name, scale: scale ?? defaultScale };
   }
   const fixed = ownModels.get(name);
+  if (fixed !== undefined && choiceFor(name) !== 'faithful') {
+    return { model: name, scale: scale ?? defaultScale };
+  }
   if (fixed === undefined) {
     throw new ApiError(
       400,

@@ -5,9 +5,15 @@ import { extensionFor, outputName } from './output-name.ts';
 
 describe('resolveParams against a meta', () => {
   it('accepts the allowed scales', () => {
-    expect(resolveParams(enhance, { scale: 2 })).toEqual({ scale: 2 });
-    // Presets are what the UI offers; every scale in the range is allowed (×6 runs ×8, shrunk).
-    expect(resolveParams(enhance, { scale: 6 })).toEqual({ scale: 6 });
+    expect(resolveParams(enhance, { scale: 2 })).toEqual({ scale: 2, model: 'auto' });
+    // Presets are what the UI offers; every scale in the range is allowed (×6 from ×4, resized).
+    expect(resolveParams(enhance, { scale: 6, model: 'faithful' })).toEqual({
+      scale: 6,
+      model: 'faithful',
+    });
+    expect(() => resolveParams(enhance, { scale: 4, model: 'esrgan' })).toThrow(
+      /model must be one of auto, real-esrgan, best, faithful/,
+    );
   });
   it('refuses a missing required value, a wrong value, a wrong type and an unknown key', () => {
     expect(() => resolveParams(enhance, {})).toThrow(/needs the parameter "scale"/);

@@ -2,6 +2,7 @@ import type { OperationMeta } from '../operation.ts';
 import {
   ARCHIVE_DENOISE_MODEL,
   CINEMATIC_DENOISE_MODEL,
+  GENERAL_SR_MODEL,
   SOCIAL_BITRATE,
   SR_MODEL_FAMILY,
   type VideoPresetName,
@@ -10,7 +11,7 @@ import {
 
 /** What each preset does, as the API description, the README and the job list say it. */
 export const presetDescriptions: Readonly<Record<VideoPresetName, string>> = {
-  general: `Upscales every frame by upscale_factor with the photo super-resolution network (${SR_MODEL_FAMILY}, tiled).`,
+  general: `Upscales every frame by upscale_factor with Real-ESRGAN (${GENERAL_SR_MODEL}: ×4, then resized to the factor), which also cleans compression blocks and noise.`,
   archive: `Deblocks and denoises every frame (waifu2x CUnet, ${ARCHIVE_DENOISE_MODEL}: compression blocking, ringing and noise), then upscales it by upscale_factor (${SR_MODEL_FAMILY}).`,
   cinematic: `Lightly denoises every frame (${CINEMATIC_DENOISE_MODEL}), upscales it by upscale_factor (${SR_MODEL_FAMILY}), then makes one new frame between every two by frame interpolation (RIFE 4.6 where its model is installed, otherwise an even blend of the two neighbours, which does not follow motion; the job names the one that ran): twice the frames at twice the frame rate, same duration.`,
   social: `Fits the picture whole inside 1080×1920 (portrait input) or 1080×1080 (landscape or square), centred on black bars (letterbox: nothing is cropped), encoded at a ${SOCIAL_BITRATE / 1_000_000} Mbit/s target. Super-resolution runs only as far as the format needs, at most upscale_factor; Lanczos-3 scales to the exact fit.`,
@@ -48,6 +49,7 @@ export const meta: OperationMeta = {
     },
   },
   models: [
+    GENERAL_SR_MODEL,
     `${SR_MODEL_FAMILY}-x2`,
     `${SR_MODEL_FAMILY}-x3`,
     `${SR_MODEL_FAMILY}-x4`,

@@ -17,9 +17,13 @@ const kinds = (preset: Parameters<typeof planVideo>[0], factor: number) =>
   );
 
 describe('planVideo: each preset’s steps', () => {
-  it('general upscales by the factor with the matching photo model, and does nothing at ×1', () => {
-    expect(kinds('general', 2)).toEqual(['upscale:esrgan-medium-x2']);
-    expect(kinds('general', 4)).toEqual(['upscale:esrgan-medium-x4']);
+  it('general upscales by the factor with Real-ESRGAN, and does nothing at ×1', () => {
+    expect(kinds('general', 2)).toEqual(['upscale:realesr-general-x4v3']);
+    expect(kinds('general', 4)).toEqual(['upscale:realesr-general-x4v3']);
+    expect(planVideo('general', 2, { width: 640, height: 360 }).frame).toEqual({
+      width: 1280,
+      height: 720,
+    });
     expect(kinds('general', 1)).toEqual([]);
   });
 

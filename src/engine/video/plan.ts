@@ -18,8 +18,14 @@
 export const videoPresets = ['cinematic', 'social', 'archive', 'general'] as const;
 export type VideoPresetName = (typeof videoPresets)[number];
 
-/** The one photo SR family installed (idealo RDN); ×2/×3/×4 models exist, all one tile cost. */
+/** The faithful photo SR family (idealo RDN); ×2/×3/×4 models exist, all one tile cost. */
 export const SR_MODEL_FAMILY = 'esrgan-medium';
+/**
+ * The general preset's upscaler: Real-ESRGAN general, ×4 only, its frames resized (Lanczos-3)
+ * to the factor asked. It cleans compression blocks and noise as it enlarges, where ESRGAN
+ * medium enlarges them.
+ */
+export const GENERAL_SR_MODEL = 'realesr-general-x4v3';
 export const ARCHIVE_DENOISE_MODEL = 'waifu2x-cunet-noise2';
 export const CINEMATIC_DENOISE_MODEL = 'waifu2x-cunet-noise1';
 
@@ -87,8 +93,9 @@ export function socialSrFactor(source: Size, factor: number): number {
   return Math.min(factor, Math.ceil(needed - 1e-9));
 }
 
-function srStep(scale: number): FrameStep[] {
-  return scale > 1 ? [{ kind: 'upscale', model: `${SR_MODEL_FAMILY}-x${scale}`, scale }] : [];
+/** Super-resolution to `scale`: by the faithful model of that scale, or by `model` and a resize. */
+function srStep(scale: number, model = `${SR_MODEL_FAMILY}-x${scale}`): FrameStep[] {
+  return scale > 1 ? [{ kind: 'upscale', model, scale }] : [];
 }
 
 const even = (n: number) => Math.max(2, n - (n % 2));
@@ -102,7 +109,7 @@ export function planVideo(preset: VideoPresetName, factor: number, source: Sourc
   let frame: Size = { width: source.width * factor, height: source.height * factor };
   switch (preset) {
     case 'general':
-      steps.push(...srStep(factor));
+      steps.push(...srStep(factor, GENERAL_SR_MODEL));
       break;
     case 'archive':
       steps.push({ kind: 'denoise', model: ARCHIVE_DENOISE_MODEL }, ...srStep(factor));

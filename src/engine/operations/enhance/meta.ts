@@ -1,21 +1,43 @@
 import type { OperationMeta } from '../../operation.ts';
 
+/** The photo models a person chooses between, in plain words; `auto` picks for the device. */
+export const PHOTO_MODEL_CHOICES = ['auto', 'real-esrgan', 'best', 'faithful'] as const;
+export type PhotoModelChoice = (typeof PHOTO_MODEL_CHOICES)[number];
+
+/** The Real-ESRGAN photo models by choice, as manifest ids; both work at ×4. */
+export const REAL_ESRGAN = { general: 'realesr-general-x4v3', best: 'realesrgan-x4plus' } as const;
+
 export const meta: OperationMeta = {
   name: 'enhance',
   label: 'Upscale',
-  description: 'AI upscaling for photos: a super-resolution network adds real detail.',
+  description:
+    'AI upscaling for photos with Real-ESRGAN: it draws real detail, and cleans up JPEG blocks and noise on the way.',
   params: {
     scale: {
       type: 'integer',
       label: 'Scale',
-      help: 'How many times wider and taller the result is: any whole number from 2 to 8. Models exist for ×2, ×3, ×4 and ×8; ×5, ×6 and ×7 run the ×8 model and shrink its output to exactly the asked size with Lanczos-3.',
+      help: 'How many times wider and taller the result is: any whole number from 2 to 8. Real-ESRGAN works at ×4; other sizes are made from its ×4 result with a high-quality (Lanczos) resize.',
       default: 4,
       min: 2,
       max: 8,
       presets: [2, 3, 4, 8],
       required: true,
     },
+    model: {
+      type: 'enum',
+      label: 'Model',
+      help: 'auto: Real-ESRGAN x4plus on a graphics card, Real-ESRGAN general otherwise. real-esrgan: Real-ESRGAN general (realesr-general-x4v3), sharp and natural, quick on any device. best: Real-ESRGAN x4plus, the most photo-like texture, about 20 times slower without a graphics card. faithful: ESRGAN medium, the fastest, closest to the input but only a little sharper than a plain resize.',
+      default: 'auto',
+      choices: PHOTO_MODEL_CHOICES,
+    },
   },
-  models: ['esrgan-medium-x2', 'esrgan-medium-x3', 'esrgan-medium-x4', 'esrgan-medium-x8'],
+  models: [
+    REAL_ESRGAN.general,
+    REAL_ESRGAN.best,
+    'esrgan-medium-x2',
+    'esrgan-medium-x3',
+    'esrgan-medium-x4',
+    'esrgan-medium-x8',
+  ],
   tag: (params) => `enhance-x${String(params.scale)}`,
 };

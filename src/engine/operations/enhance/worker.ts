@@ -4,28 +4,56 @@ import { hasTransparency } from '../../../../workers/tiler.ts';
 import { manifest, pickVariant } from '../../models.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
 import type { OpWorker } from '../worker-context.ts';
+import { type PhotoModelChoice, REAL_ESRGAN } from './meta.ts';
+const realEsrganIds: readonly string[] = Object.values(REAL_ESRGAN);
 
 /**
- * The model for a scale: the one trained for it, else the smallest that goes beyond it (×5, ×6
- * and ×7 run the ×8 model). Shrinking a larger super-resolution result keeps the detail the
- * network made; enlarging a smaller one would only interpolate.
+ * The faithful model for a scale: the one trained for it, else the smallest that goes beyond it
+ * (×5, ×6 and ×7 run the ×8 model). Shrinking a larger super-resolution result keeps the detail
+ * the network made; enlarging a smaller one would only interpolate. A model added in Settings
+ * for a scale stands in for the built-in ones of that scale (models.ts), so it is found here.
  */
 export function modelForScale(scale: number): ModelEntry | undefined {
   const models = manifest.models
     .filter((m) => m.operations.includes('enhance') && m.scale >= scale)
+    .filter((m) => !realEsrganIds.includes(m.id))
     .sort((a, b) => a.scale - b.scale);
   return models[0];
 }
 
 /**
- * Super-resolution by the photo model of the asked scale, streamed tile band by band into a PNG.
- * For a scale without its own model, the larger model's bands pass through a streaming
- * Lanczos-3 resizer on their way to the PNG, so the larger image is never held whole either.
+ * The model a choice runs: Real-ESRGAN x4plus when asked for (`best`) or, for `auto`, on a real
+ * GPU where its cost does not matter; Real-ESRGAN general for `real-esrgan` and `auto` on a
+ * CPU; ESRGAN medium for `faithful`. A Real-ESRGAN model replaced by one added in Settings
+ * (or missing from this build) gives way to the model for the scale.
+ */
+export function photoModel(
+  choice: PhotoModelChoice,
+  scale: number,
+  onHardwareGpu: boolean,
+): ModelEntry | undefined {
+  if (choice !== 'faithful') {
+    const id =
+      choice === 'best' || (choice === 'auto' && onHardwareGpu)
+        ? REAL_ESRGAN.best
+        : REAL_ESRGAN.general;
+    const model = manifest.models.find((m) => m.id === id);
+    if (model) return model;
+  }
+  return modelForScale(scale);
+}
+
+/**
+ * Super-resolution by the chosen photo model, streamed tile band by band into a PNG. When the
+ * model's scale is not the one asked (Real-ESRGAN is ×4 only; ESRGAN medium has ×2, ×3, ×4,
+ * ×8), its bands pass through a streaming Lanczos-3 resizer on their way to the PNG, so the
+ * larger image is never held whole either.
  */
 export const enhance: OpWorker = async (params, ctx) => {
   const scale = Number(params.scale);
-  const model = modelForScale(scale);
-  if (!model) throw new Error(`No upscaling model for ×${scale} or more is installed`);
+  const choice = (params.model ?? 'auto') as PhotoModelChoice;
+  const model = photoModel(choice, scale, ctx.models.onHardwareGpu());
+  if (!model) throw new Error(`No upscaling model for ×${scale} is installed`);
   const variant = pickVariant(model);
   const image = await ctx.image();
   const width = image.width * scale;
@@ -37,7 +65,7 @@ export const enhance: OpWorker = async (params, ctx) => {
   const method =
     model.scale === scale
       ? undefined
-      : `×${model.scale} model, then Lanczos-3 (streamed, premultiplied alpha) down to ×${scale}`;
+      : `×${model.scale} model, then Lanczos-3 (streamed, premultiplied alpha) ${model.scale > scale ? 'down' : 'up'} to ×${scale}`;
   ctx.engine({ model: model.id, variant: variant.id, method });
   const resizer =
     model.scale === scale

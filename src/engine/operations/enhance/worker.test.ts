@@ -1,0 +1,39 @@
+// Which photo model each choice runs, on a CPU and on a real GPU, and how a model added in
+// Settings takes the place of the built-in ones of its scale.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ModelEntry } from '../../../../models/manifest.ts';
+import { applyOwnModels, manifest } from '../../models.ts';
+import { modelForScale, photoModel } from './worker.ts';
+
+afterEach(() => applyOwnModels([]));
+
+describe('photoModel', () => {
+  it('runs Real-ESRGAN general by default on a CPU and x4plus on a real GPU, at every scale', () => {
+    for (const scale of [2, 3, 4, 6, 8]) {
+      expect(photoModel('auto', scale, false)?.id).toBe('realesr-general-x4v3');
+      expect(photoModel('auto', scale, true)?.id).toBe('realesrgan-x4plus');
+    }
+  });
+
+  it('runs what was asked for whatever the device', () => {
+    expect(photoModel('real-esrgan', 4, true)?.id).toBe('realesr-general-x4v3');
+    expect(photoModel('best', 2, false)?.id).toBe('realesrgan-x4plus');
+  });
+
+  it('keeps ESRGAN medium as the faithful choice, by its own scale or the next larger', () => {
+    expect(photoModel('faithful', 2, true)?.id).toBe('esrgan-medium-x2');
+    expect(photoModel('faithful', 3, false)?.id).toBe('esrgan-medium-x3');
+    expect(photoModel('faithful', 6, false)?.id).toBe('esrgan-medium-x8');
+    expect(modelForScale(4)?.id).toBe('esrgan-medium-x4');
+  });
+
+  it('gives way to a ×4 model added in Settings', () => {
+    const builtIn = manifest.models.find((m) => m.id === 'esrgan-medium-x4')!;
+    const own: ModelEntry = { ...builtIn, id: 'own-x4', label: 'My ×4 model' };
+    applyOwnModels([own]);
+    expect(photoModel('auto', 4, false)?.id).toBe('own-x4');
+    expect(photoModel('best', 4, true)?.id).toBe('own-x4');
+    expect(photoModel('faithful', 2, false)?.id).toBe('esrgan-medium-x2');
+  });
+});
