@@ -16,7 +16,7 @@ import {
   uploadBytes,
 } from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';
-import { type RgbaImage, encodePng } from './support/images.ts';
+import { type RgbaImage, blockiness, encodePng, meanGradient, psnr } from './support/images.ts';
 import { type FaceSceneSpec, renderFaces } from './support/synthetic-face.ts';
 
 // The face and background operations of the operations dialect, through the real service worker,
@@ -406,7 +406,7 @@ test.describe('faces and saliency', () => {
     const engine = await engineOf(page, done.id);
     console.log(`enhance-face engine: ${JSON.stringify(engine)}`);
     expect(String(engine.method)).toMatch(/^2 face\(s\)/);
-    expect(String(engine.model)).toMatch(/esrgan-medium/);
+    expect(String(engine.model)).toBe('realesr-general-x4v3');
     // Mean change inside each face (around its eyes and mouth) versus far from both faces.
     const meanChange = (x0: number, y0: number, x1: number, y1: number) => {
       let sum = 0;
@@ -440,5 +440,50 @@ test.describe('faces and saliency', () => {
     expect(Buffer.from(unchanged.bytes).equals(Buffer.from(encodePng(fabric(96, 64))))).toBe(true);
     const note = await engineOf(page, unchanged.id);
     expect(String(note.method)).toMatch(/no face found .*returned unchanged/);
+  });
+
+  test('enhance-face with its defaults makes a soft, JPEG-compressed real portrait better, not worse', async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const original = await readFixturePng('portrait-astronaut-192.png');
+    // As phones and messengers deliver portraits: slightly out of focus, then JPEG quality 50.
+    const jpeg = await page.evaluate(
+      async (bytes) => {
+        const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)]));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.filter = 'blur(1px)';
+        context.drawImage(bitmap, 0, 0);
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.5 });
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      },
+      [...encodePng(original)],
+    );
+    const input = await decodeInPage(page, Uint8Array.from(jpeg));
+    const inputKey = await uploadBytes(page, key, Uint8Array.from(jpeg), 'soft-portrait.jpg');
+    const done = await runJob(page, inputKey, [{ type: 'enhance-face', params: {} }], 150_000);
+    const engine = await engineOf(page, done.id);
+    console.log(`enhance-face on a real portrait: ${JSON.stringify(engine)}`);
+    expect(String(engine.method)).toMatch(/^1 face\(s\)/);
+    const out = done.output;
+    const score = (image: RgbaImage) => ({
+      psnr: psnr(image, original, { border: 4 }),
+      sharpness: meanGradient(image) / meanGradient(original),
+      blockiness: blockiness(image, 8),
+    });
+    const before = score(input);
+    const after = score(out);
+    if (process.env.KINTSUGI_SAVE_CROPS) {
+      const { writeFile } = await import('node:fs/promises');
+      const { strip } = await import('../bench/lib/strip.ts');
+      await writeFile(process.env.KINTSUGI_SAVE_CROPS, encodePng(strip([input, out, original])));
+    }
+    console.log(
+      `enhance-face, soft q50 portrait: PSNR ${before.psnr.toFixed(2)} → ${after.psnr.toFixed(2)} dB, sharpness ${before.sharpness.toFixed(3)} → ${after.sharpness.toFixed(3)}, blockiness ${before.blockiness.toFixed(3)} → ${after.blockiness.toFixed(3)}`,
+    );
+    expect(after.psnr).toBeGreaterThan(before.psnr - 0.2);
+    expect(after.sharpness).toBeGreaterThan(before.sharpness);
+    expect(after.blockiness).toBeLessThan(before.blockiness);
   });
 });

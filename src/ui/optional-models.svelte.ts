@@ -28,7 +28,7 @@ export const operationWords: Record<CatalogEntry['operation'], { uses: string; w
   {
     'face-restore': {
       uses: 'enhance-face, restore-old-photo (faces)',
-      without: 'photo super-resolution on the aligned face (esrgan-medium)',
+      without: 'Real-ESRGAN on each aligned face (built in, works offline)',
     },
     inpaint: {
       uses: 'remove-object, remove-text',

@@ -4,7 +4,7 @@ export const meta: OperationMeta = {
   name: 'enhance-face',
   label: 'Enhance faces',
   description:
-    'Finds every face (BlazeFace), aligns each to a canonical frame, rebuilds it with the photo super-resolution network plus a gentle sharpening, and blends it back under a feathered mask.',
+    'Finds every face and redraws it cleanly: blur, noise and JPEG blocks go, the person’s own features and tones stay. Uses a face restoration model (GFPGAN or CodeFormer) when one is added in Settings; otherwise Real-ESRGAN on each aligned face. A photo with no face comes back unchanged.',
   params: {
     enhancement_level: {
       type: 'number',
@@ -15,6 +15,6 @@ export const meta: OperationMeta = {
       max: 1,
     },
   },
-  models: ['face-detect-full', 'face-detect-short', 'esrgan-medium-x4', 'esrgan-medium-x2'],
+  models: ['face-detect-full', 'face-detect-short', 'realesr-general-x4v3'],
   tag: () => 'enhance-face',
 };

@@ -45,7 +45,7 @@ export const enhanceFace: OpWorker = async (params, ctx) => {
   ctx.engine({
     model: result.models.join(' + '),
     variant: result.variants.join(' + '),
-    method: `${found.faces.length} face(s) by ${detectors}; ${result.restored} restored (similarity-aligned to the FFHQ template, shrunk, rebuilt by super-resolution, unsharp mask σ=1 ×0.5, feathered paste at level ${level})${result.skipped ? `; ${result.skipped} too small or beyond ${MAX_FACES}, left as they were` : ''}`,
+    method: `${found.faces.length} face(s) by ${detectors}; ${result.restored} restored (aligned to the FFHQ template, Real-ESRGAN ×4 and Lanczos back to size, the face’s own low frequencies kept, feathered paste at level ${level})${result.skipped ? `; ${result.skipped} too small or beyond ${MAX_FACES}, left as they were` : ''}`,
   });
   const blob = await encodeImage(result.image, 'png');
   ctx.progress(1, 0);
