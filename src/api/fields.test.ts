@@ -26,10 +26,9 @@ describe('sourceUrl', () => {
     ['https://example.com/a.jpg', 'https://example.com/a.jpg'],
     ['http://localhost:3001/a.jpg', 'http://localhost:3001/a.jpg'],
     ['http://127.0.0.1/a.jpg', 'http://127.0.0.1/a.jpg'],
-    ['http://[::1]:8080/a.jpg', 'http://[::1]:8080/a.jpg'],
     [`${origin}/files/out:1`, `${origin}/files/out:1`],
     ['/files/x.jpg', `${origin}/files/x.jpg`],
-    ['data:image/png;base64,iVBORw0KGgo=', 'data:image/png;base64,iVBORw0KGgo='],
+    [pngData(1, 1), pngData(1, 1)],
   ])('accepts %s', (given, expected) => {
     expect(sourceUrl({ image_url: given }, 'image_url', rules)).toBe(expected);
   });
@@ -42,6 +41,20 @@ describe('sourceUrl', () => {
     ['not a url', /not a valid URL/],
     ['https://user:pw@example.com/a.jpg', /user name or password/],
     ['data:text/html,<b>hi</b>', /data: URL but not of a image/],
+    // Issue 18 #9: what can only fail later is refused now, with the reason.
+    ['http://[::1]:8080/a.jpg', /must be an https URL/],
+    [
+      `data:image/png;base64,${btoa('hello, not an image')}`,
+      /data: URL of plain text, not an image/,
+    ],
+    [
+      `data:image/svg+xml;base64,${btoa('<svg xmlns="http://www.w3.org/2000/svg"/>')}`,
+      /an SVG image/,
+    ],
+    [pngData(100_000, 100_000), /declares 100000×100000 pixels/],
+    [`blob:${origin}/0d8f0f8e-0000-4000-8000-000000000000`, /blob: URL/],
+    [`${origin}/api/v1/restorations`, /a path of this API/],
+    ['/v1/jobs', /a path of this API/],
     ['data:image/png;base64', /data: URL but not of a image/],
     ['', /must not be empty/],
   ])('refuses %s', (given, message) => {
@@ -61,14 +74,25 @@ describe('sourceUrl', () => {
   });
 
   it('refuses a data: URL carrying more than the limit with 413', () => {
-    const big = `data:image/png;base64,${'A'.repeat(1400)}`;
+    const png = pngData(1, 1);
+    const big = `${png}${'A'.repeat(1400 - png.length + 22)}`;
     const error = failure(() => sourceUrl({ image_url: big }, 'image_url', rules));
     expect(error.status).toBe(413);
-    expect(
-      sourceUrl({ image_url: `data:image/png;base64,${'A'.repeat(1332)}` }, 'image_url', rules),
-    ).toMatch(/^data:/);
+    const fits = `${png}${'A'.repeat(1332 - png.length + 22)}`;
+    expect(sourceUrl({ image_url: fits }, 'image_url', rules)).toMatch(/^data:/);
   });
 });
+
+/** A data: URL of a PNG's signature and IHDR chunk declaring width × height. */
+function pngData(width: number, height: number): string {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 6, 0, 0, 0], 24);
+  return `data:image/png;base64,${btoa(String.fromCharCode(...bytes))}`;
+}
 
 describe('optionalWebhookUrl', () => {
   it('takes https and loopback http, nothing else', () => {

@@ -1,5 +1,7 @@
 import { ApiError } from './types.ts';
+import { declaredSize, oversizeReason } from './image-size.ts';
 import { type JsonObject, formatMB } from './request-body.ts';
+import { sniffBytes, sniffImage } from './sniff.ts';
 
 /*
  * Field validators shared by the dialects. Each throws a 400 ApiError whose message names the
@@ -104,7 +106,12 @@ export function integerText(key: string, text: string, range: IntegerRange): num
   return checkInteger(key, Number(text.trim()), range);
 }
 
-const loopbackHosts: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * The http hosts an input or webhook may be on: those the pages' Content Security Policy lets
+ * the engine host fetch (connect-src http://localhost:* http://127.0.0.1:*). `[::1]` is loopback
+ * too, but the policy blocks it, so it is refused here rather than failing as a job later.
+ */
+const loopbackHosts: ReadonlySet<string> = new Set(['localhost', '127.0.0.1']);
 
 function isLoopback(url: URL): boolean {
   return loopbackHosts.has(url.hostname);
@@ -128,15 +135,26 @@ export function sourceUrl(body: JsonObject, key: string, rules: SourceRules): st
   const text = requiredString(body, key);
   if (/^data:/i.test(text)) {
     checkDataUrl(key, text, rules);
+    if (rules.kind === 'image') checkDataImage(key, text);
     return text;
   }
   if (text.length > 8192) throw invalid(`${key} is longer than 8192 characters`);
+  if (/^blob:/i.test(text)) {
+    throw invalid(
+      `${key} is a blob: URL, which only the page that made it can read; send the image as a data: URL or upload it`,
+    );
+  }
   const url = parseUrl(text, rules.origin);
   if (!url) throw invalid(`${key} is not a valid URL (got ${quote(text)})`);
   if (url.username !== '' || url.password !== '') {
     throw invalid(`${key} must not contain a user name or password`);
   }
   const ownOrigin = url.origin === new URL(rules.origin).origin;
+  if (ownOrigin && isApiPath(url.pathname)) {
+    throw invalid(
+      `${key} is a path of this API (${quote(url.pathname)}), not a ${rules.kind}; an earlier job's output_url works`,
+    );
+  }
   if (ownOrigin || url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) {
     return url.href;
   }
@@ -173,6 +191,54 @@ function checkDataUrl(key: string, text: string, rules: SourceRules): void {
       `${key} carries about ${formatMB(bytes)}; the limit is ${formatMB(rules.maxDataBytes)}`,
     );
   }
+}
+
+/** The API's own paths: never an input (they answer JSON, and a job could fetch itself). */
+function isApiPath(pathname: string): boolean {
+  return ['/v1', '/v2', '/api/v1'].some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/** The first bytes a data: URL carries (enough for the type and a JPEG's size), or null. */
+export function dataUrlHead(text: string, maxBytes = 512 * 1024): Uint8Array | null {
+  const comma = text.indexOf(',');
+  if (comma < 0) return null;
+  const payload = text.slice(comma + 1);
+  if (/;base64$/i.test(text.slice(0, comma))) {
+    const clean = payload
+      .slice(0, Math.ceil((maxBytes * 4) / 3) + 8)
+      .replace(/[^A-Za-z0-9+/]/g, '');
+    try {
+      const binary = atob(clean.slice(0, clean.length - (clean.length % 4)));
+      return Uint8Array.from(binary.slice(0, maxBytes), (c) => c.charCodeAt(0));
+    } catch {
+      return null;
+    }
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < payload.length && bytes.length < maxBytes; i++) {
+    const hex = payload[i] === '%' ? payload.slice(i + 1, i + 3) : '';
+    if (/^[0-9a-f]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(payload.charCodeAt(i) & 0xff);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * A data: image carries its bytes with the request, so what they are is known now: bytes that
+ * are not an image this app decodes (SVG included), or a header declaring more pixels than any
+ * input may have, get the 400 that a multipart upload of the same file gets, not a failed job.
+ */
+function checkDataImage(key: string, text: string): void {
+  const head = dataUrlHead(text);
+  if (!head) throw invalid(`${key} is a data: URL whose data cannot be decoded`);
+  const sniffed = sniffImage(head.subarray(0, sniffBytes));
+  if (sniffed.image === null) {
+    throw invalid(`${key} is a data: URL of ${sniffed.found}, not an image this app can read`);
+  }
+  const oversize = oversizeReason(declaredSize(head));
+  if (oversize) throw invalid(`${key}: ${oversize}`);
 }
 
 /**

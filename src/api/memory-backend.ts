@@ -9,6 +9,7 @@ import {
 } from '../jobs/job.ts';
 import { chargeEntry, type LedgerEntry } from './credits.ts';
 import { echoedUrl } from './fields.ts';
+import { declaredSizeOf } from './image-size.ts';
 import {
   ApiError,
   type CreateOutcome,
@@ -171,7 +172,14 @@ export class MemoryJobBackend implements JobBackend {
   async putUpload(file: Blob, filename: string): Promise<Upload> {
     const ext = extensions[file.type] ?? 'bin';
     const storage_key = `uploads/${this.apiKeyId ?? 'local'}/${this.newId()}.${ext}`;
-    const upload: Upload = { storage_key, filename, size: file.size, content_type: file.type };
+    const declared = await declaredSizeOf(file);
+    const upload: Upload = {
+      storage_key,
+      filename,
+      size: file.size,
+      content_type: file.type,
+      ...(declared ?? {}),
+    };
     this.store.uploads.set(storage_key, { upload, owner: this.apiKeyId, blob: file });
     return upload;
   }

@@ -158,7 +158,13 @@ function restorationSchemas(): Record<string, Schema> {
     ),
     RestorationCreated: object(created, Object.keys(created)),
     Restoration: object(
-      { ...head, output_url: nullable(str({ format: 'uri' })), created_at, expires_at },
+      {
+        ...head,
+        output_url: nullable(str({ format: 'uri' })),
+        created_at,
+        expires_at,
+        error: str({ description: 'Why it failed; only on a failed restoration.' }),
+      },
       [...Object.keys(created), 'output_url'],
     ),
     RestorationList: object(

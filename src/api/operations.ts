@@ -15,6 +15,7 @@ import {
   type ApiResponse,
   type DialectModule,
   type Route,
+  type Upload,
 } from './types.ts';
 
 /*
@@ -135,6 +136,24 @@ async function checkUploadParams(
   }
 }
 
+/**
+ * A pixel crop that reaches outside the image fails when it runs; where it is the first step the
+ * image's size is known now (its upload's header), so it is refused at once. Later steps may
+ * change the size first (enhance), so they are checked when they run.
+ */
+function checkFirstCrop(operations: readonly Operation[], input: Upload): void {
+  const [first] = operations;
+  const { width, height } = input;
+  if (first?.type !== 'crop-resize' || width === undefined || height === undefined) return;
+  const crop = first.params.crop as { pixels?: number[] } | null | undefined;
+  const [x = 0, y = 0, w = 0, h = 0] = crop?.pixels ?? [];
+  if (!crop?.pixels || (x + w <= width && y + h <= height)) return;
+  throw new ApiError(
+    400,
+    `operations[0].params.crop.pixels [${x}, ${y}, ${w}, ${h}] reaches outside the ${width}×${height} image: x + width must be at most ${width} and y + height at most ${height}`,
+  );
+}
+
 /** The job exactly as the seed's "Get Job Status" shows it. */
 async function renderJob(job: Job, ctx: ApiContext): Promise<Record<string, unknown>> {
   const status = statusWord('operations', job.status);
@@ -184,6 +203,7 @@ function createJobRoute(metas: Readonly<Record<string, OperationMeta>>): Route {
           `input_key "${input_key.slice(0, 200)}" is not an upload of this API key; upload the image to /api/v1/upload/api first`,
         );
       }
+      checkFirstCrop(operations, stored);
       const spec = { operations };
       const job = await ctx.jobs.create({
         dialect: 'operations',

@@ -280,7 +280,12 @@ describe('GET /api/v1/restorations/:id', () => {
     });
     const failed = String(fields(await h.call('POST', path, { json: seedExample })).id);
     h.backend.advance(failed, 'failed', { error: 'corrupt image' });
-    expect(fields(await h.call('GET', `${path}/${failed}`)).status).toBe('failed');
+    // A failed restoration says why; the others carry no error field.
+    expect(fields(await h.call('GET', `${path}/${failed}`))).toMatchObject({
+      status: 'failed',
+      error: 'corrupt image',
+    });
+    expect(fields(await h.call('GET', `${path}/${id}`))).not.toHaveProperty('error');
   });
 
   it('answers 404 for an unknown id, or a job of another dialect', async () => {

@@ -11,7 +11,7 @@ import {
 import { findJob } from './lookup.ts';
 import { signedOutputUrl } from './output-url.ts';
 import { readJsonObject } from './request-body.ts';
-import { statusWord } from './status-map.ts';
+import { errorText, statusWord } from './status-map.ts';
 import {
   type ApiContext,
   ApiError,
@@ -102,6 +102,8 @@ export interface Restoration {
   output_url: string | null;
   created_at: string;
   expires_at: string | null;
+  /** Why a failed restoration failed (ours: the seed shows only the status). */
+  error?: string;
 }
 
 function iso(ms: number): string {
@@ -125,8 +127,10 @@ function renderCreated(job: Job): Omit<Restoration, 'output_url'> {
 export async function renderRestoration(job: Job, ctx: ApiContext): Promise<Restoration> {
   const { created_at, expires_at, ...rest } = renderCreated(job);
   const output_url = await signedOutputUrl(ctx, 'restorations', job);
+  // A failed restoration says why (the seed's "failed" alone leaves a client guessing).
+  const error = rest.status === 'failed' ? errorText(job) : null;
   // The seed's field order: output_url sits between credits_charged and created_at.
-  return { ...rest, output_url, created_at, expires_at };
+  return { ...rest, output_url, created_at, expires_at, ...(error === null ? {} : { error }) };
 }
 
 const create: Route = {

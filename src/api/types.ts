@@ -55,6 +55,9 @@ export interface Upload {
   filename: string;
   size: number;
   content_type: string;
+  /** The pixel size its header declares, when it could be read: what a crop is checked against. */
+  width?: number;
+  height?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { chargeEntry } from '../api/credits.ts';
 import { echoedUrl } from '../api/fields.ts';
+import { declaredSizeOf } from '../api/image-size.ts';
 import {
   ApiError,
   type CreateOutcome,
@@ -171,7 +172,14 @@ export class ApiBackend implements JobBackend {
   async putUpload(file: Blob, filename: string): Promise<Upload> {
     const extension = (file.type.split('/')[1] ?? 'bin').replace('jpeg', 'jpg');
     const storage_key = `${UPLOAD_PREFIX}${this.o.apiKeyId}/${crypto.randomUUID()}.${extension}`;
-    const upload: Upload = { storage_key, filename, size: file.size, content_type: file.type };
+    const declared = await declaredSizeOf(file);
+    const upload: Upload = {
+      storage_key,
+      filename,
+      size: file.size,
+      content_type: file.type,
+      ...(declared ?? {}),
+    };
     const blob_key = `upload:${storage_key}`;
     const tx = this.o.store.db.transaction(['uploads', 'blobs'], 'readwrite');
     await Promise.all([
@@ -187,8 +195,9 @@ export class ApiBackend implements JobBackend {
     if (!storageKey.startsWith(`${UPLOAD_PREFIX}${this.o.apiKeyId}/`)) return undefined;
     const record = await this.o.store.db.get('uploads', storageKey);
     if (!record) return undefined;
-    const { storage_key, filename, size, content_type } = record;
-    return { storage_key, filename, size, content_type };
+    const { storage_key, filename, size, content_type, width, height } = record;
+    const declared = width !== undefined && height !== undefined ? { width, height } : {};
+    return { storage_key, filename, size, content_type, ...declared };
   }
 
   async outputUrl(job: Job, ttlSeconds: number): Promise<string | null> {

@@ -13,6 +13,9 @@ export interface UploadRecord {
   content_type: string;
   blob_key: string;
   created_at: number;
+  /** Declared pixel size (absent on uploads stored before it was recorded). */
+  width?: number;
+  height?: number;
 }
 
 /**
