@@ -149,6 +149,61 @@ test('enhance-anime: a cartoon comes back exactly ×4, sharper and closer than b
   expect(sharpness.model).toBeLessThan(1.05);
 });
 
+/**
+ * A manga page at 4 × `size`, box-averaged to `size`: paper, a flat grey fill, a dot screentone,
+ * black panel borders and lines; `tint` multiplies it (1,1,1 for a grey page, sepia for old print).
+ */
+function drawMangaPage(size: number, tint: [number, number, number]): RgbaImage {
+  const big = size * 4;
+  const page: RgbaImage = { width: big, height: big, data: new Uint8Array(big * big * 4) };
+  for (let y = 0; y < big; y++) {
+    for (let x = 0; x < big; x++) {
+      let v = 242; // paper
+      if (x > big * 0.55 && y < big * 0.45) v = 160; // flat grey fill
+      if (x < big * 0.5 && y > big * 0.5) v = x % 12 < 6 === y % 12 < 6 ? 90 : 230; // screentone
+      if (x % (big / 2) < 8 || y % (big / 2) < 8) v = 20; // panel borders
+      if (Math.abs(x - y * 0.7 - big * 0.1) < 3 && y < big * 0.45) v = 30; // a line
+      const i = (y * big + x) * 4;
+      page.data[i] = Math.round(v * tint[0]);
+      page.data[i + 1] = Math.round(v * tint[1]);
+      page.data[i + 2] = Math.round(v * tint[2]);
+      page.data[i + 3] = 255;
+    }
+  }
+  return downscaleArea(page, 4);
+}
+
+test('enhance-anime keeps a manga page’s colour: mean drift under half a level per channel', async ({
+  page,
+}) => {
+  for (const [name, tint] of [
+    ['grey', [1, 1, 1]],
+    ['sepia', [1, 0.93, 0.78]],
+  ] as const) {
+    const original = drawMangaPage(256, [...tint]);
+    const small = downscaleArea(original, 4);
+    const { image, engine } = await runOperation(
+      page,
+      png(`manga-${name}`, small),
+      'enhance-anime',
+    );
+    expect(String(engine.method)).toMatch(/colour held to the input/);
+    const mean = (img: RgbaImage, c: number) => {
+      let sum = 0;
+      for (let i = c; i < img.data.length; i += 4) sum += img.data[i]!;
+      return sum / (img.width * img.height);
+    };
+    const drift = [0, 1, 2].map((c) => mean(image, c) - mean(small, c));
+    const sharpness =
+      edgeSharpness(image, original) / edgeSharpness(resizeBicubic(small, 256, 256), original);
+    console.log(
+      `enhance-anime, ${name} manga page: mean drift R ${drift[0]!.toFixed(2)} G ${drift[1]!.toFixed(2)} B ${drift[2]!.toFixed(2)} levels; edge sharpness ${sharpness.toFixed(2)}× bicubic; ${String(engine.method)}`,
+    );
+    for (const d of drift) expect(Math.abs(d)).toBeLessThanOrEqual(0.5);
+    expect(sharpness).toBeGreaterThan(1.2);
+  }
+});
+
 test('denoise: white noise (σ 15) goes to CBM3D, past CUnet’s best and far past the rest', async ({
   page,
 }) => {

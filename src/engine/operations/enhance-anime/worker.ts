@@ -2,6 +2,7 @@ import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
 import { manifest, pickVariant } from '../../models.ts';
+import { ColourKeeper } from '../../pixels/keep-colour.ts';
 import type { OpWorker } from '../worker-context.ts';
 
 /** The anime upscaler always works at ×4, as the seed says. */
@@ -26,7 +27,15 @@ export function animeModel(): ModelEntry | undefined {
   return candidates.sort((a, b) => rank(a) - rank(b))[0];
 }
 
-/** ×4 anime super-resolution, streamed tile band by band into a PNG. */
+/**
+ * The anime networks drift flat greys and tints by up to 3 levels; the output's colour is held to
+ * the input's below this scale (Gaussian σ, input pixels): ColourKeeper.
+ */
+const COLOUR_SIGMA = 1.5;
+
+/**
+ * ×4 anime super-resolution, streamed tile band by band through the colour keeper into a PNG.
+ */
 export const enhanceAnime: OpWorker = async (_params, ctx) => {
   const model = animeModel();
   if (!model) throw new Error(`No ×${ANIME_SCALE} anime upscaling model is installed`);
@@ -40,15 +49,20 @@ export const enhanceAnime: OpWorker = async (_params, ctx) => {
     (bytes) => parts.push(bytes),
   );
   ctx.engine({ model: model.id, variant: variant.id });
+  const keeper = new ColourKeeper(image, model.scale, COLOUR_SIGMA, (band, rows) =>
+    png.writeRows(band, rows),
+  );
   const { width, height, tiles } = await ctx.models.runTiled({
     model,
     variant,
     image,
-    sink: (band, rows) => png.writeRows(band, rows),
+    sink: (band, rows) => keeper.push(band, rows),
     onProgress: (p) => ctx.progress(p.done / p.total, p.etaSeconds),
     isCanceled: () => ctx.isCanceled(),
   });
+  keeper.finish();
   png.finish();
-  ctx.engine({ model: model.id, variant: variant.id, tiles });
+  const method = `colour held to the input's (largest correction ${keeper.largestShift} levels)`;
+  ctx.engine({ model: model.id, variant: variant.id, tiles, method });
   return { blob: new Blob(parts as BlobPart[], { type: 'image/png' }), width, height };
 };
