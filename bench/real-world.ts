@@ -5,7 +5,7 @@
 // scored against the original with PSNR, SSIM, sharpness (mean gradient over the original's) and,
 // for the JPEG set, blockiness on the ×4 grid. Side-by-side crops go to bench/results/crops/.
 //
-// Usage: npx tsx bench/real-world.ts [--threads=2]
+// Run by `npm run bench` (its quality section); alone: npx tsx bench/real-world.ts [--threads=2]
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -79,8 +79,25 @@ function nearest(image: RgbaImage, factor: number): RgbaImage {
   return { width, height, data };
 }
 
-async function main() {
-  const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 2);
+export interface RealWorldRow {
+  set: string;
+  runner: string;
+  psnr: number;
+  ssim: number;
+  sharpness: number;
+  blockiness: number;
+}
+
+export interface RealWorldResult {
+  photos: string;
+  threads: number;
+  summary: RealWorldRow[];
+  /** Mean seconds per 64×48 → 256×192 photo, per model. */
+  seconds: Record<string, number>;
+}
+
+/** Scores every model on the real-world set, saves the crops, and returns the means. */
+export async function realWorldQuality(threads: number): Promise<RealWorldResult> {
   const manifest = JSON.parse(
     await readFile(path.join(ROOT, 'models/manifest.json'), 'utf8'),
   ) as Manifest;
@@ -151,43 +168,68 @@ async function main() {
   for (const session of sessions.values()) await session.release();
 
   const runners = ['bicubic', ...MODELS];
-  const lines = [
-    `# Photo upscaling on real photos (×4)`,
-    '',
-    `${photos.length} photos (${photos.map((p) => `${p.name}: ${p.credit}`).join('; ')}), each ${WIDTH}×${HEIGHT} after a 2× area shrink of the source; input = ÷4 area shrink (clean), or that plus Gaussian noise σ 2 and a JPEG round trip at quality 60 (noise+jpeg60). onnxruntime-node, ${threads} threads, the variant WASM loads. Sharpness = mean luma gradient over the original's; blockiness = steps on the 32 px grid over steps elsewhere (1 = no blocks). Crops in bench/results/crops/enhance-*.png: input (nearest), bicubic, ${MODELS.join(', ')}, original, each 96 px of output shown at 2×.`,
-    '',
-    '| set | runner | PSNR dB | SSIM | sharpness | blockiness |',
-    '|---|---|---|---|---|---|',
-  ];
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const summary: Record<string, unknown>[] = [];
+  const summary: RealWorldRow[] = [];
   for (const set of sets) {
     for (const runner of runners) {
       const scores = totals.get(`${set}|${runner}`)!;
-      const m = {
+      summary.push({
         set,
         runner,
         psnr: round(mean(scores.map((s) => s.psnr)), 2),
         ssim: round(mean(scores.map((s) => s.ssim)), 4),
         sharpness: round(mean(scores.map((s) => s.sharpness))),
         blockiness: round(mean(scores.map((s) => s.blockiness))),
-      };
-      summary.push(m);
-      lines.push(
-        `| ${set} | ${runner} | ${m.psnr} | ${m.ssim} | ${m.sharpness} | ${m.blockiness} |`,
-      );
+      });
     }
   }
-  const seconds = (runner: string) =>
-    mean(rows.filter((r) => r.runner === runner && 'seconds' in r).map((r) => r.seconds as number));
-  lines.push('', '| model | seconds per 64×48 → 256×192 |', '|---|---|');
-  for (const id of MODELS) lines.push(`| ${id} | ${round(seconds(id), 2)} |`);
-  await writeFile(path.join(RESULTS, 'real-world.md'), `${lines.join('\n')}\n`);
-  await writeFile(
-    path.join(RESULTS, 'real-world.json'),
-    `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), threads, summary, rows }, null, 2)}\n`,
+  const seconds = Object.fromEntries(
+    MODELS.map((id) => [
+      id,
+      round(
+        mean(rows.filter((r) => r.runner === id && 'seconds' in r).map((r) => r.seconds as number)),
+        2,
+      ),
+    ]),
   );
-  console.log(lines.join('\n'));
+  return {
+    photos: photos.map((p) => `${p.name} (${p.credit})`).join(', '),
+    threads,
+    summary,
+    seconds,
+  };
 }
 
-await main();
+/** The real-world table as Markdown, for the bench report and bench/results/real-world.md. */
+export function realWorldMarkdown(result: RealWorldResult): string {
+  const lines = [
+    `Real photos the app never saw: ${result.photos}. Each ground truth is ${WIDTH}×${HEIGHT} at most, after a 2× area shrink of the source; the input is it shrunk 4× (clean), or that plus Gaussian noise σ 2 and a JPEG round trip at quality 60 (noise+jpeg60), as phones and the web deliver photos. onnxruntime-node, ${result.threads} threads, the variant WASM loads. Sharpness = mean luma gradient over the original's (1 = as much detail); blockiness = luma steps on the 32 px grid over steps elsewhere (1 = no blocks). Crops: bench/results/crops/enhance-*.png (input, bicubic, ${MODELS.join(', ')}, original).`,
+    '',
+    '| set | runner | PSNR dB | SSIM | sharpness | blockiness |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...result.summary.map(
+      (m) =>
+        `| ${m.set} | ${m.runner} | ${m.psnr} | ${m.ssim} | ${m.sharpness} | ${m.blockiness} |`,
+    ),
+    '',
+    '| model | native seconds per 64×48 → 256×192 |',
+    '| --- | --- |',
+    ...Object.entries(result.seconds).map(([id, s]) => `| ${id} | ${s} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 2);
+  const result = await realWorldQuality(threads);
+  const markdown = realWorldMarkdown(result);
+  await writeFile(
+    path.join(RESULTS, 'real-world.md'),
+    `# Photo upscaling on real photos (×4)\n\n${markdown}`,
+  );
+  await writeFile(
+    path.join(RESULTS, 'real-world.json'),
+    `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), ...result }, null, 2)}\n`,
+  );
+  console.log(markdown);
+}

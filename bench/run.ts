@@ -23,6 +23,7 @@ import { nativeSession, runNative } from './lib/native.ts';
 import { nodePhoto } from './lib/photo-node.ts';
 import { startSampling } from './lib/processes.ts';
 import { qualityOf } from './lib/quality.ts';
+import { realWorldQuality } from './real-world.ts';
 import { tileSizeFor } from '../workers/tiler.ts';
 import { runsWhole } from '../workers/whole-image.ts';
 import {
@@ -38,6 +39,8 @@ import {
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const FULL_MODELS = [
+  'realesr-general-x4v3',
+  'realesrgan-x4plus',
   'esrgan-medium-x2',
   'esrgan-medium-x4',
   'esrgan-medium-x8',
@@ -668,6 +671,8 @@ export async function runBench(o: BenchOptions): Promise<{ report: BenchReport; 
       log(`quality: ${model.id}`);
       report.quality.push(...(await qualityOf(model, THREADS_ALL)));
     }
+    log('quality: real photos');
+    report.realWorld = await realWorldQuality(THREADS_ALL);
   }
 
   report.targets = targets(report, o);

@@ -1,5 +1,7 @@
 // The bench report: what bench/run.ts writes as JSON, and the Markdown made from it.
 
+import { type RealWorldResult, realWorldMarkdown } from '../real-world.ts';
+
 export interface SpeedResult {
   /** Output megapixels per second over the tiles that ran. */
   mpPerSecond: number;
@@ -117,6 +119,8 @@ export interface BenchReport {
   peer: { library: string; model: string; rows: PeerRow[]; kintsugi: PeerRow[] } | null;
   memory: MemoryResult | null;
   quality: QualityRow[];
+  /** The photo upscalers on real photos, clean and degraded (bench/real-world.ts). */
+  realWorld?: RealWorldResult | null;
   targets: Target[];
   durationS: number;
 }
@@ -240,6 +244,9 @@ export function toMarkdown(report: BenchReport): string {
       );
     }
     lines.push('');
+  }
+  if (report.realWorld) {
+    lines.push('### Quality on real photos (×4)', '', realWorldMarkdown(report.realWorld));
   }
   lines.push(`Whole run: ${report.durationS.toFixed(0)} s.`);
   return lines.join('\n') + '\n';
