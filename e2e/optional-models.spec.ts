@@ -339,3 +339,29 @@ test('face model lands each face back where it was; a colorization model lets th
   expect(preset.a).toBeGreaterThan(20);
   expect(preset.b).toBeLessThan(-12);
 });
+
+test('choosing face enhancement offers the face model in plain words, once; Not now is remembered', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const operation = page.getByRole('combobox', { name: 'Operation', exact: true });
+  await operation.selectOption({ label: 'Enhance faces' });
+  const offer = page.getByRole('complementary', { name: 'A stronger face model' });
+  await expect(offer).toContainText('GFPGAN v1.4');
+  await expect(offer).toContainText('Apache-2.0');
+  await expect(offer).toContainText('Real-ESRGAN, built in');
+  await expect(offer.getByRole('button', { name: /^Add GFPGAN v1\.4 \(\d+ MB\)$/ })).toBeVisible();
+  // Offering it fetched nothing.
+  await expect(page.locator('[data-optional-model="gfpgan-1.4"]')).toHaveAttribute(
+    'data-installed',
+    'false',
+  );
+  await offer.getByRole('button', { name: 'Not now' }).click();
+  await expect(offer).toBeHidden();
+  await page.reload();
+  await operation.selectOption({ label: 'Restore old photo' });
+  await expect(page.getByRole('combobox', { name: 'Operation', exact: true })).toHaveValue(
+    'restore-old-photo',
+  );
+  await expect(offer).toHaveCount(0);
+});
