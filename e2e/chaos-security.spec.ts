@@ -179,6 +179,7 @@ test('a watched session: CSP, no request off the origin, keys, escaping, output 
         jobs.put({
           ...job,
           id: crypto.randomUUID(),
+          input: { ...(job.input as object), name: 'quoted-markup.png' },
           status: 'failed',
           output: null,
           error:
