@@ -5,9 +5,10 @@ import manifest from './models/manifest.json' with { type: 'json' };
 import { apiOfflinePlugin } from './scripts/api-offline-plugin.ts';
 import { pagePolicyPlugin } from './scripts/page-policy-plugin.ts';
 
-// The default upscalers' files as the worker picks them without shader-f16 (the first
-// float32-compute variant, int8 or fp16w as the build decided), precached with the shell.
-const precachedModelFiles = ['esrgan-medium-x2', 'esrgan-medium-x4'].map((id) => {
+// The default upscaler's file (Real-ESRGAN general: enhance at every scale and the built-in face
+// path) as the worker picks it without shader-f16 (the first float32-compute variant, int8 or
+// fp16w as the build decided), precached with the shell.
+const precachedModelFiles = ['realesr-general-x4v3'].map((id) => {
   const variant = manifest.models
     .find((model) => model.id === id)
     ?.variants.find((v) => v.compute === 'float32');

@@ -47,14 +47,14 @@ test('a damaged download is refused with its reason and never kept', async ({ pa
 });
 
 test('a kept copy that went bad is thrown away and fetched again, never run', async ({ page }) => {
-  await chooseOperation(page, 'Upscale ×2');
+  await chooseOperation(page, 'Upscale anime ×4');
   await addPhotos(page, [fixture('photo-small-64.png')]);
   await waitForStatus(page, 'photo-small-64.png', 'completed');
-  // The ×2 model is now kept; damage the kept copy in place.
+  // The anime model is now kept; damage the kept copy in place.
   const damaged = await page.evaluate(async () => {
     const cache = await caches.open('kintsugi-models-v1');
     for (const request of await cache.keys()) {
-      if (!request.url.includes('esrgan-medium-x2')) continue;
+      if (!request.url.includes('realesr-animevideov3-x4')) continue;
       const bytes = new Uint8Array(await (await cache.match(request))!.arrayBuffer());
       bytes[100] = bytes[100]! ^ 0xff;
       await cache.put(request, new Response(bytes));
@@ -64,16 +64,16 @@ test('a kept copy that went bad is thrown away and fetched again, never run', as
   });
   expect(damaged).not.toBeNull();
   await page.reload();
-  await chooseOperation(page, 'Upscale ×2');
+  await chooseOperation(page, 'Upscale anime ×4');
   await addPhotos(page, [fixture('photo-small-32.png')]);
   await waitForStatus(page, 'photo-small-32.png', 'completed');
   const { image } = await downloadResult(page);
-  expect([image.width, image.height]).toEqual([64, 64]);
+  expect([image.width, image.height]).toEqual([128, 128]);
   const intact = await page.evaluate(async (url) => {
     const bytes = new Uint8Array(await (await caches.match(url!))!.arrayBuffer());
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
     return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
   }, damaged);
-  const x2 = manifest.models.find((m) => m.id === 'esrgan-medium-x2')!;
-  expect(x2.variants.map((v) => v.sha256)).toContain(intact);
+  const anime = manifest.models.find((m) => m.id === 'realesr-animevideov3-x4')!;
+  expect(anime.variants.map((v) => v.sha256)).toContain(intact);
 });

@@ -13,13 +13,14 @@ import {
 import { detailEnergy, psnr, resizeBicubic, seamScore } from './support/images.ts';
 
 /**
- * esrgan-medium (the idealo RDN weights UpscalerJS ships) was trained with compression
- * augmentation: it restores texture rather than minimising pixel error. Measured on this photo
- * it restores 2.7× the fine detail of bicubic at ×4 while its PSNR stays within 0.6 dB of
- * bicubic (below it at both scales; see the README). These bounds check both: a shifted tile,
- * swapped channels or a wrong value range costs many dB, and a blurry result has no detail.
+ * Real-ESRGAN general (the default on a CPU) is a GAN-trained model: it draws texture and clean
+ * edges rather than minimising pixel error. Measured on this photo it restores 2.4× the fine
+ * detail of bicubic at ×4 while its PSNR is 1.1 dB (×4) and 1.6 dB (×2) below bicubic's (the
+ * README's real-photo table shows the same trade on eight photos). These bounds check both: a
+ * shifted tile, swapped channels or a wrong value range costs many dB, and a blurry result has
+ * no detail.
  */
-const PSNR_SLACK_DB = { 2: 1.5, 4: 1.0 } as const;
+const PSNR_SLACK_DB = { 2: 2.5, 4: 2.0 } as const;
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -82,14 +83,14 @@ test('works tile by tile with progress and an ETA, and leaves no seams', async (
   await waitForStatus(page, 'photo-wide-360x240.png', 'completed', 120_000);
 
   const values = await progress();
-  // 360×240 in 152-px tiles with 16 px of context is 3×2 tiles: the bar moves several times.
-  expect(values.filter((v) => v > 0 && v < 100).length).toBeGreaterThanOrEqual(3);
+  // 360×240 in 304-px tiles with 32 px of context is 2×1 tiles: the bar stops between them.
+  expect(values.filter((v) => v > 0 && v < 100).length).toBeGreaterThanOrEqual(1);
   expect(values).toEqual([...values].sort((a, b) => a - b));
 
   const { image } = await downloadResult(page);
   expect([image.width, image.height]).toEqual([1440, 960]);
-  // Tile cores are 120 input px apart: borders fall on output row 480 and columns 480, 960.
-  const score = seamScore(image, { rows: [480], cols: [480, 960] });
+  // Tile cores are 240 input px wide: the border falls on output column 960.
+  const score = seamScore(image, { rows: [], cols: [960] });
   console.log(`seams: ${JSON.stringify(score)}`);
   expect(score.atSeams).toBeLessThanOrEqual(score.elsewhere * 1.5);
 });

@@ -195,6 +195,9 @@ const TILING_EXCEPTIONS: readonly [RegExp, Partial<TilingCheck>][] = [
   // RRDB is 10× slower per pixel than the others: a 16-row strip keeps this to a few seconds and
   // still has two seams between columns.
   [/^realesrgan-x4plus-anime$/, { height: 16, width: 96 }],
+  // x4plus has 23 RRDB blocks to the anime model's 6 (4× the time): 16×80 still has two column
+  // seams. Its reach is wider too: 48 px of context leaves at most 1.3 levels (16 px: 20).
+  [/^realesrgan-x4plus$/, { height: 16, width: 80, maxLevels: 1.5 }],
   // Squeeze-excitation blocks scale every channel by a function of its average over the whole
   // tile, so a tile never matches a whole-image run however wide its context; Real-CUGAN's own
   // ncnn tool tiles the same way unless its 'syncgap' pass shares the averages between tiles.
