@@ -474,11 +474,6 @@ test.describe('faces and saliency', () => {
     });
     const before = score(input);
     const after = score(out);
-    if (process.env.KINTSUGI_SAVE_CROPS) {
-      const { writeFile } = await import('node:fs/promises');
-      const { strip } = await import('../bench/lib/strip.ts');
-      await writeFile(process.env.KINTSUGI_SAVE_CROPS, encodePng(strip([input, out, original])));
-    }
     console.log(
       `enhance-face, soft q50 portrait: PSNR ${before.psnr.toFixed(2)} → ${after.psnr.toFixed(2)} dB, sharpness ${before.sharpness.toFixed(3)} → ${after.sharpness.toFixed(3)}, blockiness ${before.blockiness.toFixed(3)} → ${after.blockiness.toFixed(3)}`,
     );
