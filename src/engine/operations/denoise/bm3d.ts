@@ -211,7 +211,7 @@ function inverse8(
  * even (even frequencies) or odd (odd frequencies) about the centre, so sums and differences of
  * mirrored samples halve the multiplications: about n²/2 instead of n² per vector.
  */
-class Dct implements Transform1D {
+class Dct {
   readonly n: number;
   private readonly half: number;
   private readonly odd: boolean;
@@ -226,8 +226,12 @@ class Dct implements Transform1D {
   private readonly evenCount: number;
   private readonly oddCount: number;
 
-  constructor(n: number) {
+  /** An 8-point transform given as forward and inverse matrices (Bior1.5), instead of the DCT. */
+  private readonly matrices: { forward: Float32Array; inverse: Float32Array } | null;
+
+  constructor(n: number, matrices: { forward: Float32Array; inverse: Float32Array } | null = null) {
     this.n = n;
+    this.matrices = n === 8 ? matrices : null;
     this.half = n >> 1;
     this.odd = n % 2 === 1;
     this.evenCount = (n + 1) >> 1;
@@ -250,6 +254,7 @@ class Dct implements Transform1D {
 
   /** dst[d0 + u·ds] = Σ_x C[u][x] · src[s0 + x·ss]. */
   forward(src: Float32Array, s0: number, ss: number, dst: Float32Array, d0: number, ds: number) {
+    if (this.matrices) return matrix8(this.matrices.forward, src, s0, ss, dst, d0, ds);
     if (this.n === 8) return forward8(src, s0, ss, dst, d0, ds);
     const { n, half, even, oddBasis, centre, s, d } = this;
     for (let i = 0; i < half; i++) {
@@ -275,6 +280,7 @@ class Dct implements Transform1D {
 
   /** dst[d0 + x·ds] = Σ_u C[u][x] · src[s0 + u·ss]. */
   inverse(src: Float32Array, s0: number, ss: number, dst: Float32Array, d0: number, ds: number) {
+    if (this.matrices) return matrix8(this.matrices.inverse, src, s0, ss, dst, d0, ds);
     if (this.n === 8) return inverse8(src, s0, ss, dst, d0, ds);
     const { n, half, even, oddBasis, centre } = this;
     for (let i = 0; i < half; i++) {
@@ -295,96 +301,83 @@ class Dct implements Transform1D {
   }
 }
 
-/** A separable 1-D block transform, one vector at a time along a stride. */
-interface Transform1D {
-  readonly n: number;
-  forward(
-    src: Float32Array,
-    s0: number,
-    ss: number,
-    dst: Float32Array,
-    d0: number,
-    ds: number,
-  ): void;
-  inverse(
-    src: Float32Array,
-    s0: number,
-    ss: number,
-    dst: Float32Array,
-    d0: number,
-    ds: number,
-  ): void;
-}
-
 /**
- * The biorthogonal 1.5 wavelet transform of an 8-point vector, three levels, periodic: the
+ * The matrices of the biorthogonal 1.5 wavelet transform of an 8-point vector, three levels,
+ * periodic: the
  * paper's 2-D transform for the hard-thresholding stage. Its analysis high-pass is Haar's
  * difference and its low-pass a 10-tap average that follows a local slope. Each basis row is
  * scaled to unit norm so that white noise of σ is σ on every coefficient, and the inverse is
  * the matrix inverse.
  */
-class Bior15 implements Transform1D {
-  readonly n = 8;
-  private readonly f = new Float32Array(64);
-  private readonly b = new Float32Array(64);
-
-  constructor() {
-    const r = 0.7071067811865476;
-    const c1 = 0.1215339743;
-    const c2 = 0.0165728151;
-    const low = [c2, -c2, -c1, c1, r, r, c1, -c1, -c2, c2];
-    const high = [0, 0, 0, 0, -r, r, 0, 0, 0, 0];
-    // Rows: the analysis of each unit vector, level by level on the approximation.
-    const analyse = (x: Float64Array): Float64Array => {
-      const out = Float64Array.from(x);
-      for (let len = 8; len > 1; len >>= 1) {
-        const a = new Float64Array(len >> 1);
-        const d = new Float64Array(len >> 1);
-        for (let k = 0; k < len >> 1; k++) {
-          for (let j = 0; j < 10; j++) {
-            const v = out[(((2 * k + j - 4) % len) + len) % len]!;
-            a[k]! += low[j]! * v;
-            d[k]! += high[j]! * v;
-          }
+function bior15Matrices(): { forward: Float32Array; inverse: Float32Array } {
+  const r = 0.7071067811865476;
+  const c1 = 0.1215339743;
+  const c2 = 0.0165728151;
+  const low = [c2, -c2, -c1, c1, r, r, c1, -c1, -c2, c2];
+  const high = [0, 0, 0, 0, -r, r, 0, 0, 0, 0];
+  // Rows: the analysis of each unit vector, level by level on the approximation.
+  const analyse = (x: Float64Array): Float64Array => {
+    const out = Float64Array.from(x);
+    for (let len = 8; len > 1; len >>= 1) {
+      const a = new Float64Array(len >> 1);
+      const d = new Float64Array(len >> 1);
+      for (let k = 0; k < len >> 1; k++) {
+        for (let j = 0; j < 10; j++) {
+          const v = out[(((2 * k + j - 4) % len) + len) % len]!;
+          a[k]! += low[j]! * v;
+          d[k]! += high[j]! * v;
         }
-        out.set(a, 0);
-        out.set(d, len >> 1);
       }
-      return out;
-    };
-    const m = new Float64Array(64);
-    for (let i = 0; i < 8; i++) {
-      const unit = new Float64Array(8);
-      unit[i] = 1;
-      const column = analyse(unit);
-      for (let u = 0; u < 8; u++) m[u * 8 + i] = column[u]!;
+      out.set(a, 0);
+      out.set(d, len >> 1);
     }
-    for (let u = 0; u < 8; u++) {
-      let norm = 0;
-      for (let i = 0; i < 8; i++) norm += m[u * 8 + i]! ** 2;
-      norm = Math.sqrt(norm);
-      for (let i = 0; i < 8; i++) m[u * 8 + i]! /= norm;
-    }
-    this.f.set(m);
-    this.b.set(invert8(m));
+    return out;
+  };
+  const m = new Float64Array(64);
+  for (let i = 0; i < 8; i++) {
+    const unit = new Float64Array(8);
+    unit[i] = 1;
+    const column = analyse(unit);
+    for (let u = 0; u < 8; u++) m[u * 8 + i] = column[u]!;
   }
-
-  forward(src: Float32Array, s0: number, ss: number, dst: Float32Array, d0: number, ds: number) {
-    const f = this.f;
-    for (let u = 0; u < 8; u++) {
-      let acc = 0;
-      for (let i = 0; i < 8; i++) acc += f[u * 8 + i]! * src[s0 + i * ss]!;
-      dst[d0 + u * ds] = acc;
-    }
+  for (let u = 0; u < 8; u++) {
+    let norm = 0;
+    for (let i = 0; i < 8; i++) norm += m[u * 8 + i]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < 8; i++) m[u * 8 + i]! /= norm;
   }
+  return { forward: Float32Array.from(m), inverse: Float32Array.from(invert8(m)) };
+}
 
-  inverse(src: Float32Array, s0: number, ss: number, dst: Float32Array, d0: number, ds: number) {
-    const b = this.b;
-    for (let i = 0; i < 8; i++) {
-      let acc = 0;
-      for (let u = 0; u < 8; u++) acc += b[i * 8 + u]! * src[s0 + u * ss]!;
-      dst[d0 + i * ds] = acc;
-    }
+/** dst[d0 + u·ds] = Σ_i m[u·8 + i] · src[s0 + i·ss], for an 8 × 8 matrix m. */
+function matrix8(
+  m: Float32Array,
+  src: Float32Array,
+  s0: number,
+  ss: number,
+  dst: Float32Array,
+  d0: number,
+  ds: number,
+) {
+  const x0 = src[s0]!;
+  const x1 = src[s0 + ss]!;
+  const x2 = src[s0 + 2 * ss]!;
+  const x3 = src[s0 + 3 * ss]!;
+  const x4 = src[s0 + 4 * ss]!;
+  const x5 = src[s0 + 5 * ss]!;
+  const x6 = src[s0 + 6 * ss]!;
+  const x7 = src[s0 + 7 * ss]!;
+  for (let u = 0; u < 8; u++) {
+    const o = u * 8;
+    dst[d0 + u * ds] =
+      m[o]! * x0 +
+      m[o + 1]! * x1 +
+      m[o + 2]! * x2 +
+      m[o + 3]! * x3 +
+      m[o + 4]! * x4 +
+      m[o + 5]! * x5 +
+      m[o + 6]! * x6 +
+      m[o + 7]! * x7;
   }
 }
 
@@ -484,42 +477,45 @@ function matchBlocks(luma: Float32Array, input: StageInput, stage: Bm3dStage): G
   const refs = rx * refY.length;
   const limit = stage.maxDistance * n * n;
 
+  // Per reference: slot 0 holds the reference itself; slots 1..k-1 a max-heap on distance of
+  // the best other blocks so far, so a better candidate replaces the worst in O(log k).
   const dist = new Float32Array(refs * k);
   const cand = new Int32Array(refs * k);
   const count = new Uint8Array(refs);
-  const worst = new Float32Array(refs);
-  const worstAt = new Uint8Array(refs);
+  const heapMax = k - 1;
   const insert = (r: number, origin: number, d: number) => {
-    const base = r * k;
+    const root = r * k + 1;
     const c = count[r]!;
-    if (c < k) {
-      dist[base + c] = d;
-      cand[base + c] = origin;
+    let i: number;
+    if (c < heapMax) {
+      // Sift up from the new last leaf.
+      i = c;
       count[r] = c + 1;
-      if (c === 0 || d > worst[r]!) {
-        worst[r] = d;
-        worstAt[r] = c;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (dist[root + parent]! >= d) break;
+        dist[root + i] = dist[root + parent]!;
+        cand[root + i] = cand[root + parent]!;
+        i = parent;
       }
-      return;
-    }
-    if (d >= worst[r]!) return;
-    const at = worstAt[r]!;
-    dist[base + at] = d;
-    cand[base + at] = origin;
-    let w = -1;
-    let wi = 0;
-    for (let i = 0; i < k; i++) {
-      const v = dist[base + i]!;
-      if (v > w) {
-        w = v;
-        wi = i;
+    } else {
+      // Replace the worst (the root) and sift down.
+      i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= heapMax) break;
+        if (child + 1 < heapMax && dist[root + child + 1]! > dist[root + child]!) child++;
+        if (dist[root + child]! <= d) break;
+        dist[root + i] = dist[root + child]!;
+        cand[root + i] = cand[root + child]!;
+        i = child;
       }
     }
-    worst[r] = w;
-    worstAt[r] = wi;
+    dist[root + i] = d;
+    cand[root + i] = origin;
   };
   for (let r = 0, j = 0; j < refY.length; j++) {
-    for (let i = 0; i < rx; i++, r++) insert(r, refY[j]! * width + refX[i]!, 0);
+    for (let i = 0; i < rx; i++, r++) cand[r * k] = refY[j]! * width + refX[i]!;
   }
 
   // Integral image of (luma(p) − luma(p + d))² over the pixels where both ends exist.
@@ -560,8 +556,9 @@ function matchBlocks(luma: Float32Array, input: StageInput, stage: Bm3dStage): G
             const bottom = top + n * iw;
             const d =
               integral[bottom + n]! - integral[bottom]! - integral[top + n]! + integral[top]!;
-            if (d <= limit && (count[r]! < k || d < worst[r]!))
+            if (d <= limit && (count[r]! < heapMax || d < dist[r * k + 1]!)) {
               insert(r, (y + dy) * width + x + dx, d);
+            }
           }
           // Candidate r − d: the pair's origin is that candidate.
           const cx = x - dx;
@@ -571,20 +568,22 @@ function matchBlocks(luma: Float32Array, input: StageInput, stage: Bm3dStage): G
             const bottom = top + n * iw;
             const d =
               integral[bottom + n]! - integral[bottom]! - integral[top + n]! + integral[top]!;
-            if (d <= limit && (count[r]! < k || d < worst[r]!)) insert(r, cy * width + cx, d);
+            if (d <= limit && (count[r]! < heapMax || d < dist[r * k + 1]!)) {
+              insert(r, cy * width + cx, d);
+            }
           }
         }
       }
     }
   }
 
-  // Nearest first (insertion sort; the reference, at distance 0, stays first), then the
-  // largest power of two that fits, as the Haar transform across the group needs.
+  // Nearest first (insertion sort of the heap; the reference stays first), then the largest
+  // power of two that fits, as the Haar transform across the group needs.
   const origins = new Int32Array(refs * k);
   const sizes = new Uint8Array(refs);
   for (let r = 0; r < refs; r++) {
     const base = r * k;
-    const c = count[r]!;
+    const c = count[r]! + 1;
     for (let i = 1; i < c; i++) {
       const d = dist[base + i]!;
       const o = cand[base + i]!;
@@ -622,7 +621,7 @@ class BlockSpectra {
     private readonly width: number,
     height: number,
     private readonly n: number,
-    private readonly dct: Transform1D,
+    private readonly dct: Dct,
     window: number,
   ) {
     this.bw = width - n + 1;
@@ -657,42 +656,31 @@ class BlockSpectra {
   }
 }
 
-/** Orthonormal Haar transform across `size` blocks of `area` coefficients each, in place. */
-function haarForward(g: Float32Array, size: number, area: number, tmp: Float32Array) {
-  for (let len = size; len > 1; len >>= 1) {
-    const halfLen = len >> 1;
-    for (let m = 0; m < halfLen; m++) {
-      const a = 2 * m * area;
-      const b = a + area;
-      const s = m * area;
-      const d = (halfLen + m) * area;
-      for (let i = 0; i < area; i++) {
-        const x = g[a + i]!;
-        const y = g[b + i]!;
-        tmp[s + i] = (x + y) * Math.SQRT1_2;
-        tmp[d + i] = (x - y) * Math.SQRT1_2;
-      }
-    }
-    g.set(tmp.subarray(0, len * area));
-  }
+/**
+ * Orthonormal Haar transform across `size` blocks of `area` coefficients each, in place. Each
+ * level's averages stay where their pair began (stride doubles per level), so no copying: the
+ * coefficients come out interleaved, which thresholding and Wiener gains, done per coefficient,
+ * do not mind.
+ */
+function haarForward(g: Float32Array, size: number, area: number) {
+  for (let stride = 1; stride < size; stride <<= 1) haarLevel(g, size, area, stride);
 }
 
-function haarInverse(g: Float32Array, size: number, area: number, tmp: Float32Array) {
-  for (let len = 2; len <= size; len <<= 1) {
-    const halfLen = len >> 1;
-    for (let m = 0; m < halfLen; m++) {
-      const s = m * area;
-      const d = (halfLen + m) * area;
-      const a = 2 * m * area;
-      const b = a + area;
-      for (let i = 0; i < area; i++) {
-        const x = g[s + i]!;
-        const y = g[d + i]!;
-        tmp[a + i] = (x + y) * Math.SQRT1_2;
-        tmp[b + i] = (x - y) * Math.SQRT1_2;
-      }
+function haarInverse(g: Float32Array, size: number, area: number) {
+  for (let stride = size >> 1; stride >= 1; stride >>= 1) haarLevel(g, size, area, stride);
+}
+
+/** One level: (x, y) → ((x + y) / √2, (x − y) / √2) for the blocks `stride` apart; its own inverse. */
+function haarLevel(g: Float32Array, size: number, area: number, stride: number) {
+  for (let i = 0; i < size; i += 2 * stride) {
+    const a = i * area;
+    const b = (i + stride) * area;
+    for (let k = 0; k < area; k++) {
+      const x = g[a + k]!;
+      const y = g[b + k]!;
+      g[a + k] = (x + y) * Math.SQRT1_2;
+      g[b + k] = (x - y) * Math.SQRT1_2;
     }
-    g.set(tmp.subarray(0, len * area));
   }
 }
 
@@ -703,7 +691,7 @@ function haarInverse(g: Float32Array, size: number, area: number, tmp: Float32Ar
 function aggregateBlock(
   g: Float32Array,
   at: number,
-  dct: Transform1D,
+  dct: Dct,
   tmp: Float32Array,
   kaiser: Float32Array,
   weight: number,
@@ -743,8 +731,7 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
   const stage = profile.hard;
   const n = stage.block;
   const area = n * n;
-  const dct: Transform1D =
-    profile.hardTransform === 'bior1.5' && n === 8 ? new Bior15() : new Dct(n);
+  const dct = new Dct(n, profile.hardTransform === 'bior1.5' ? bior15Matrices() : null);
   const kaiser = kaiserWindow(n, profile.beta);
   const groups = matchBlocks(noisy[0]!, input, stage);
   const spectra = new BlockSpectra(noisy, width, height, n, dct, stage.window);
@@ -752,7 +739,6 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
   const sums = [0, 1, 2].map(() => new Float32Array(count));
   const weights = [0, 1, 2].map(() => new Float32Array(count));
   const g = new Float32Array(stage.groupMax * area);
-  const tmp = new Float32Array(stage.groupMax * area);
   const blockTmp = new Float32Array(2 * area);
   const threshold = profile.lambda * sigma;
   const refs = groups.sizes.length;
@@ -762,9 +748,10 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
     for (let c = 0; c < 3; c++) {
       for (let m = 0; m < size; m++) {
         const at = spectra.at(groups.origins[base + m]!) + c * area;
-        g.set(spectra.data.subarray(at, at + area), m * area);
+        const data = spectra.data;
+        for (let i = 0, o = m * area; i < area; i++) g[o + i] = data[at + i]!;
       }
-      haarForward(g, size, area, tmp);
+      haarForward(g, size, area);
       let kept = 0;
       const total = size * area;
       for (let i = 0; i < total; i++) {
@@ -772,7 +759,7 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
         if (v > threshold || v < -threshold) kept++;
         else g[i] = 0;
       }
-      haarInverse(g, size, area, tmp);
+      haarInverse(g, size, area);
       const weight = 1 / (sigma * sigma * Math.max(1, kept));
       for (let m = 0; m < size; m++) {
         aggregateBlock(
@@ -817,7 +804,6 @@ function wienerStage(
   const weights = [0, 1, 2].map(() => new Float32Array(count));
   const g = new Float32Array(stage.groupMax * area);
   const e = new Float32Array(stage.groupMax * area);
-  const tmp = new Float32Array(stage.groupMax * area);
   const blockTmp = new Float32Array(2 * area);
   const s2 = sigma * sigma;
   const refs = groups.sizes.length;
@@ -828,12 +814,14 @@ function wienerStage(
       for (let m = 0; m < size; m++) {
         const origin = groups.origins[base + m]!;
         const at = noisySpectra.at(origin) + c * area;
-        g.set(noisySpectra.data.subarray(at, at + area), m * area);
+        const noisyData = noisySpectra.data;
+        for (let i = 0, o = m * area; i < area; i++) g[o + i] = noisyData[at + i]!;
         const bt = basicSpectra.at(origin) + c * area;
-        e.set(basicSpectra.data.subarray(bt, bt + area), m * area);
+        const basicData = basicSpectra.data;
+        for (let i = 0, o = m * area; i < area; i++) e[o + i] = basicData[bt + i]!;
       }
-      haarForward(g, size, area, tmp);
-      haarForward(e, size, area, tmp);
+      haarForward(g, size, area);
+      haarForward(e, size, area);
       let energy = 0;
       const total = size * area;
       for (let i = 0; i < total; i++) {
@@ -842,7 +830,7 @@ function wienerStage(
         g[i] = g[i]! * gain;
         energy += gain * gain;
       }
-      haarInverse(g, size, area, tmp);
+      haarInverse(g, size, area);
       const weight = 1 / (s2 * Math.max(energy, 1e-6));
       for (let m = 0; m < size; m++) {
         aggregateBlock(
