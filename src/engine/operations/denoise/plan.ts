@@ -3,21 +3,24 @@
  * (noise-estimate.ts) and the `enhancement_level` asked (0..1).
  *
  * White (Gaussian, sensor-like) noise goes to CBM3D (bm3d.ts). On eight real photos
- * (bench/denoise-quality.ts: portrait, food, pet, machines, building, nature, sport; 8-bit noisy
- * copies, σ measured as here, level 0.5), mean RGB PSNR / SSIM:
+ * (bench/denoise-quality.ts --full-size: portrait, food, pet, machines, building, nature,
+ * sport; 481×321 crops, 8-bit noisy copies, σ measured as here, level 0.5), mean RGB PSNR / SSIM
+ * (bench/results/denoise-quality.md has every photo):
  *
  * | σ  | noisy         | non-local means (before) | CBM3D         |
  * |----|---------------|--------------------------|---------------|
- * | 15 | 24.86 / 0.745 | 30.96 / 0.909            | 32.56 / 0.930 |
- * | 25 | 20.64 / 0.580 | 27.98 / 0.843            | 29.67 / 0.887 |
- * | 50 | 15.10 / 0.351 | 23.66 / 0.701            | 25.48 / 0.790 |
+ * | 15 | 24.91 / 0.679 | 31.91 / 0.910            | 34.03 / 0.935 |
+ * | 25 | 20.71 / 0.501 | 28.95 / 0.852            | 30.97 / 0.898 |
+ * | 50 | 15.19 / 0.283 | 24.46 / 0.733            | 26.27 / 0.814 |
  *
- * CBM3D led on every photo at every σ, by 0.5 to 2.9 dB, and keeps fine texture (fur, whiskers)
- * that non-local means smeared. With the noise of published benchmarks (unclipped floats, σ
- * given) it reaches 30.02 dB at σ 25 on these photos (CBM3D publishes 30.71 on CBSD68). Through
- * the app on the 128 px pictures of e2e/ops-restore-models.spec.ts at σ 15 (photo, photo-like,
- * cartoon): 30.21 / 33.08 / 36.39 dB, where non-local means gave 29.89 / 30.98 / 35.45 and
- * CUnet's best level 29.80 / 30.89 / 30.80.
+ * CBM3D led on every photo at every σ, by 1.0 to 3.3 dB, and keeps fine texture (fur, whiskers)
+ * that non-local means smeared into flat patches; 3.4 to 7.1 CPU seconds a photo on one thread
+ * of this 2-core machine while it was shared (load 4 to 6). With the noise of published
+ * benchmarks (unclipped floats, σ given) it reaches 31.73 dB at σ 25 on these photos, where
+ * CBM3D publishes 30.71 on CBSD68 (denoise-quality-float.md). Through the app on the 128 px
+ * pictures of e2e/ops-restore-models.spec.ts at σ 15 (photo, photo-like, cartoon): 30.50 /
+ * 33.04 / 36.83 dB, where non-local means gave 29.89 / 30.98 / 35.45 and CUnet's best level
+ * 29.80 / 30.89 / 30.80.
  *
  * Earlier measurements on 128 px pictures (e2e/ops-restore-models.spec.ts prints every number)
  * set the split: CUnet was trained on JPEG noise of anime-style art; only its strongest level
@@ -38,9 +41,10 @@
  *   measured (α 0.5, 0.75, 1 on the three JPEG images) and never gained more than 0.02 dB,
  *   while α 0.5 lost up to 4 dB, so the level picks the model and does not dilute it.
  * - CBM3D: the σ it is told, (0.6 + 0.8 × level) × the measured σ, so the default 0.5 tells it
- *   the measured σ. That was the best scale on four of the photos at σ 15, 25 and 50 (0.9× ties
- *   at σ 15 and loses 0.25 dB at σ 25; 1.1× loses 0.04 to 0.26 dB, 1.2× 0.16 to 0.6 dB), so the
- *   middle of the range is the accurate setting and the ends trade grain for smoothness.
+ *   the measured σ. That was the best scale on four of the photos (shrunk 2×) at σ 15, 25 and
+ *   50 (0.9× ties at σ 15 and loses 0.25 dB at σ 25; 1.1× loses 0.04 to 0.26 dB, 1.2× 0.16 to
+ *   0.6 dB), so the middle of the range is the accurate setting and the ends trade grain for
+ *   smoothness.
  */
 
 export const WHITE_NOISE_MIN_SIGMA = 4;
