@@ -17,6 +17,11 @@ export function applyOwnModels(own: readonly ModelEntry[]): void {
   manifest.models = [...own, ...builtInModels.filter((model) => !replaced(model))];
 }
 
+/** Whether a model was added in Settings (own-models.ts) rather than built. */
+export function isOwnModel(model: ModelEntry): boolean {
+  return !builtInModels.includes(model);
+}
+
 export function findModel(operation: string, scale: number): ModelEntry | undefined {
   return manifest.models.find((m) => m.operations.includes(operation) && m.scale === scale);
 }

@@ -36,4 +36,12 @@ describe('photoModel', () => {
     expect(photoModel('best', 4, true)?.id).toBe('own-x4');
     expect(photoModel('faithful', 2, false)?.id).toBe('esrgan-medium-x2');
   });
+
+  it('runs a ×2 model added in Settings for ×2, whatever the choice', () => {
+    const builtIn = manifest.models.find((m) => m.id === 'esrgan-medium-x2')!;
+    applyOwnModels([{ ...builtIn, id: 'own-x2', label: 'My ×2 model' }]);
+    expect(photoModel('auto', 2, false)?.id).toBe('own-x2');
+    expect(photoModel('best', 2, true)?.id).toBe('own-x2');
+    expect(photoModel('auto', 4, false)?.id).toBe('realesr-general-x4v3');
+  });
 });

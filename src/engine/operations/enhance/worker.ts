@@ -1,7 +1,7 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { StreamingResizer } from '../../../../workers/resize.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
-import { manifest, pickVariant } from '../../models.ts';
+import { isOwnModel, manifest, pickVariant } from '../../models.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
 import type { OpWorker } from '../worker-context.ts';
 import { type PhotoModelChoice, REAL_ESRGAN } from './meta.ts';
@@ -22,16 +22,21 @@ export function modelForScale(scale: number): ModelEntry | undefined {
 }
 
 /**
- * The model a choice runs: Real-ESRGAN x4plus when asked for (`best`) or, for `auto`, on a real
- * GPU where its cost does not matter; Real-ESRGAN general for `real-esrgan` and `auto` on a
- * CPU; ESRGAN medium for `faithful`. A Real-ESRGAN model replaced by one added in Settings
- * (or missing from this build) gives way to the model for the scale.
+ * The model a choice runs: a model added in Settings for exactly this scale, whatever the choice
+ * (the person put it there to be used); else Real-ESRGAN x4plus when asked for (`best`) or, for
+ * `auto`, on a real GPU where its cost does not matter; Real-ESRGAN general for `real-esrgan`
+ * and `auto` on a CPU; ESRGAN medium for `faithful`. A Real-ESRGAN model replaced by one added
+ * in Settings (or missing from this build) gives way to the model for the scale.
  */
 export function photoModel(
   choice: PhotoModelChoice,
   scale: number,
   onHardwareGpu: boolean,
 ): ModelEntry | undefined {
+  const own = manifest.models.find(
+    (m) => m.operations.includes('enhance') && m.scale === scale && isOwnModel(m),
+  );
+  if (own) return own;
   if (choice !== 'faithful') {
     const id =
       choice === 'best' || (choice === 'auto' && onHardwareGpu)
