@@ -1,23 +1,27 @@
 /**
  * Scratch and dust detection on an old photo: thin bright or dark marks that the picture itself
- * does not explain.
+ * does not explain, and nothing else. A mark missed leaves a scratch; a mark too many smooths away
+ * a hair or a wire, so every rule below leans towards leaving the picture alone.
  *
- * 1. Luminance (BT.601 luma). Morphological top-hat (L − opening(L)) keeps bright structures
- *    narrower than the structuring element — white scratches, dust, emulsion cracks — and
- *    black-hat (closing(L) − L) keeps dark ones: hairs, dark scratches, mould specks. A k×k square
- *    element (k = 2r + 1, r ≈ 1 % of the short side, 2..6 px) removes anything thinner than k in
- *    any direction, whatever its orientation.
- * 2. Threshold by the picture's own noise (Immerkær's estimate): a response counts when it is
- *    above max(minContrast, 4σ).
- * 3. Keep a region only when its shape says defect:
- *    - a line: long (≥ max(12 px, 6 % of the short side)) and thin (area / length ≤ k);
- *    - a speck: small (area ≤ k² · 2) and compact (fits a 2k × 2k box).
- *    Anything else (a highlight, an eye, a window frame) is picture, not damage, and stays.
- * 4. The mask is the kept regions, plus the pixels within 2 px of them whose response is above
- *    half the threshold (a scratch's soft edges), grown by 1 px.
+ * 1. Luminance, and its median over an 11×11 window. A median keeps edges and anything wider
+ *    than the window's half, and removes what is thinner: a scratch up to 3 px wide at any angle,
+ *    a speck up to 6 px across. The residual (luminance − median) is the candidate damage, bright
+ *    (> 0) or dark (< 0).
+ * 2. Thresholds from the photo's own noise (a robust estimate, below): a pixel is a candidate
+ *    when its residual passes half the threshold max(MIN_CONTRAST, 4.5σ), strong when it passes
+ *    the whole of it.
+ * 3. Scratches: a strong pixel lies on a line when, in one of 16 directions, at least 80 % of the
+ *    25 px segment through it are candidates of the same sign while the two segments 4 px either
+ *    side hold at most 25 %: a line, thin, alone. Texture fails the first test, a wide shape or
+ *    a dense pattern (fur, grass, a grille) the second. Line pixels connected over at least
+ *    max(24 px, 8 % of the short side) are a scratch.
+ * 4. Specks: a small, compact strong region (≤ 64 px, ≤ 10 px a side) on a quiet surround (at
+ *    most 10 % candidates in the 4 px around it) whose peak passes 1.25 thresholds.
+ * 5. The mask is those regions plus the candidates of their sign within 2 px (the soft edges),
+ *    grown by 1 px where the residual shows any damage (≥ 2σ, ≥ 6 levels).
  */
 
-import { type Component, labelComponents } from '../../inpaint/components.ts';
+import { labelComponents } from '../../inpaint/components.ts';
 import { type Mask, dilateMask, emptyMask } from '../../inpaint/mask.ts';
 
 export function luma(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) {
@@ -29,12 +33,16 @@ export function luma(rgba: Uint8Array | Uint8ClampedArray, width: number, height
 }
 
 /**
- * Immerkær (1996), "Fast Noise Variance Estimation": σ of additive Gaussian noise from the
- * response to a mask that cancels locally linear image content.
+ * σ of white noise from Immerkær's mask (1996, "Fast Noise Variance Estimation"), which cancels
+ * locally linear content, read robustly: the median of |response| (× 1.4826, the Gaussian
+ * constant) instead of its mean, so the edges and the few scratches of a photo, a minority of its
+ * pixels, do not count as noise.
  */
 export function estimateNoiseSigma(gray: Float32Array, width: number, height: number): number {
   if (width < 3 || height < 3) return 0;
-  let sum = 0;
+  // |response| in quarter levels up to 1024 levels; the mask's gain on white noise is 6.
+  const bins = new Uint32Array(4097);
+  let n = 0;
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
@@ -48,149 +56,108 @@ export function estimateNoiseSigma(gray: Float32Array, width: number, height: nu
         gray[i + width - 1]! -
         2 * gray[i + width]! +
         gray[i + width + 1]!;
-      sum += Math.abs(v);
+      bins[Math.min(4096, Math.round(Math.abs(v) * 4))]!++;
+      n++;
     }
   }
-  return (sum * Math.sqrt(Math.PI / 2)) / (6 * (width - 2) * (height - 2));
+  let seen = 0;
+  for (let b = 0; b < bins.length; b++) {
+    seen += bins[b]!;
+    if (seen * 2 >= n) return (1.4826 * (b / 4)) / 6;
+  }
+  return 0;
 }
 
-/** Min (erode) or max (dilate) over a (2r+1)² square, separable, edges clamped. */
-function squareFilter(
-  src: Float32Array,
-  width: number,
-  height: number,
-  r: number,
-  max: boolean,
-): Float32Array {
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  const pick = max ? Math.max : Math.min;
+/**
+ * Median of an 8-bit image over a (2r+1)² window, edges clamped: Huang's running histogram, so
+ * each pixel costs O(r), not a sort.
+ */
+export function medianFilter(src: Uint8Array, width: number, height: number, r: number) {
+  const out = new Uint8Array(src.length);
+  const hist = new Int32Array(256);
+  const half = ((2 * r + 1) * (2 * r + 1)) >> 1;
+  const at = (x: number, y: number) =>
+    src[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let v = src[y * width + x]!;
-      for (let u = Math.max(0, x - r); u <= Math.min(width - 1, x + r); u++) {
-        v = pick(v, src[y * width + u]!);
+    hist.fill(0);
+    for (let v = -r; v <= r; v++) for (let u = -r; u <= r; u++) hist[at(u, y + v)]!++;
+    // `median` is the value; `below` counts the window's values under it.
+    let median = 0;
+    let below = 0;
+    while (below + hist[median]! <= half) below += hist[median++]!;
+    out[y * width] = median;
+    for (let x = 1; x < width; x++) {
+      for (let v = -r; v <= r; v++) {
+        const gone = at(x - r - 1, y + v);
+        const come = at(x + r, y + v);
+        hist[gone]!--;
+        hist[come]!++;
+        if (gone < median) below--;
+        if (come < median) below++;
       }
-      tmp[y * width + x] = v;
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let v = tmp[y * width + x]!;
-      for (let t = Math.max(0, y - r); t <= Math.min(height - 1, y + r); t++) {
-        v = pick(v, tmp[t * width + x]!);
-      }
-      out[y * width + x] = v;
+      while (below > half) below -= hist[--median]!;
+      while (below + hist[median]! <= half) below += hist[median++]!;
+      out[y * width + x] = median;
     }
   }
   return out;
 }
 
-/** Bright top-hat and dark black-hat responses of a grey image. */
-export function hatResponses(
-  gray: Float32Array,
-  width: number,
-  height: number,
-  r: number,
-): { bright: Float32Array; dark: Float32Array } {
-  const opened = squareFilter(squareFilter(gray, width, height, r, false), width, height, r, true);
-  const closed = squareFilter(squareFilter(gray, width, height, r, true), width, height, r, false);
-  const bright = new Float32Array(gray.length);
-  const dark = new Float32Array(gray.length);
-  for (let i = 0; i < gray.length; i++) {
-    bright[i] = gray[i]! - opened[i]!;
-    dark[i] = closed[i]! - gray[i]!;
-  }
-  return { bright, dark };
-}
-
 export interface DefectOptions {
-  /** Half the structuring element; by default 1 % of the short side, 2..6 px. */
-  radius?: number;
   /** The least contrast (grey levels) a defect has, whatever the noise. */
   minContrast?: number;
 }
 
 export interface Defects {
+  /** 1 where the photo is damaged: what a repair fills. */
   mask: Mask;
   scratches: number;
   specks: number;
-  /** Regions the response found that were judged picture, not damage. */
-  rejected: number;
   noiseSigma: number;
-  radius: number;
   threshold: number;
 }
 
-/**
- * How much a pixel lies on a line of response: over 12 orientations, the largest difference
- * between the mean response along a segment through it (length 2·half + 1) and the mean along
- * the two parallel segments `side` px either side. A scratch gives a high mean along itself and a
- * low one beside it; texture gives about the same everywhere; a blob wider than `side` gives a
- * high mean on the sides too. Only computed where `candidate` is set (0 elsewhere).
- */
-export function lineSupport(
-  response: Float32Array,
-  width: number,
-  height: number,
-  candidate: Uint8Array,
-  half: number,
-  side: number,
-): Float32Array {
-  const out = new Float32Array(width * height);
-  const angles = 12;
-  const offsets: Int32Array[] = [];
-  for (let a = 0; a < angles; a++) {
-    const theta = (Math.PI * a) / angles;
+const MIN_CONTRAST = 20;
+const MEDIAN_RADIUS = 5;
+const DIRECTIONS = 16;
+/** Half the segment a line pixel is judged on, and how far its two side segments lie. */
+const HALF_SEGMENT = 12;
+const SIDE_OFFSET = 4;
+const ON_LINE = 0.9;
+const BESIDE_LINE = 0.25;
+/** The widest a scratch is across, soft edges included (px). */
+const MAX_WIDTH = 5;
+const SPECK_AREA = 64;
+const SPECK_SIDE = 10;
+const SPECK_PEAK = 2;
+const SPECK_SURROUND = 0.1;
+/** Beside a line and around a speck, marks of this many thresholds count as picture. */
+const BUSY = 0.5;
+
+/** Per direction, the [dx, dy] offsets of the segment and of its two sides. */
+function segmentOffsets(): { along: Int32Array; left: Int32Array; right: Int32Array }[] {
+  const out = [];
+  for (let a = 0; a < DIRECTIONS; a++) {
+    const theta = (Math.PI * a) / DIRECTIONS;
     const cos = Math.cos(theta);
     const sin = Math.sin(theta);
-    const o = new Int32Array((2 * half + 1) * 6);
-    let n = 0;
-    for (let t = -half; t <= half; t++) {
-      for (const d of [0, side, -side]) {
-        o[n++] = Math.round(t * cos - d * sin);
-        o[n++] = Math.round(t * sin + d * cos);
-      }
+    const n = 2 * HALF_SEGMENT + 1;
+    const along = new Int32Array(n * 2);
+    const left = new Int32Array(n * 2);
+    const right = new Int32Array(n * 2);
+    for (let k = 0, t = -HALF_SEGMENT; t <= HALF_SEGMENT; t++, k += 2) {
+      along[k] = Math.round(t * cos);
+      along[k + 1] = Math.round(t * sin);
+      left[k] = Math.round(t * cos - SIDE_OFFSET * sin);
+      left[k + 1] = Math.round(t * sin + SIDE_OFFSET * cos);
+      right[k] = Math.round(t * cos + SIDE_OFFSET * sin);
+      right[k + 1] = Math.round(t * sin - SIDE_OFFSET * cos);
     }
-    offsets.push(o);
-  }
-  const count = 2 * half + 1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!candidate[i]) continue;
-      let best = 0;
-      for (const o of offsets) {
-        let on = 0;
-        let left = 0;
-        let right = 0;
-        for (let k = 0; k < o.length; k += 6) {
-          on += sample(response, width, height, x + o[k]!, y + o[k + 1]!);
-          left += sample(response, width, height, x + o[k + 2]!, y + o[k + 3]!);
-          right += sample(response, width, height, x + o[k + 4]!, y + o[k + 5]!);
-        }
-        const v = (on - Math.max(left, right)) / count;
-        if (v > best) best = v;
-      }
-      out[i] = best;
-    }
+    out.push({ along, left, right });
   }
   return out;
 }
-
-function sample(a: Float32Array, width: number, height: number, x: number, y: number): number {
-  const u = x < 0 ? 0 : x >= width ? width - 1 : x;
-  const v = y < 0 ? 0 : y >= height ? height - 1 : y;
-  return a[v * width + u]!;
-}
-
-/** A scratch's mean response, in thresholds: natural thin lines (veins, wires) are fainter. */
-const LINE_CONTRAST = 1.25;
-/** A scratch is at least this many times longer than it is wide (as the line detector sees it). */
-const LINE_ELONGATION = 5;
-/** A speck's peak response, in thresholds, and how many times its surround's mean it must be. */
-const SPECK_CONTRAST = 2;
-const SPECK_ISOLATION = 4;
+const OFFSETS = segmentOffsets();
 
 /** Finds scratches and specks; see the file comment for the method. */
 export function detectDefects(
@@ -199,119 +166,147 @@ export function detectDefects(
   height: number,
   options: DefectOptions = {},
 ): Defects {
+  const n = width * height;
   const gray = luma(rgba, width, height);
-  const short = Math.min(width, height);
-  const r = options.radius ?? Math.min(6, Math.max(2, Math.round(short / 100)));
-  const k = 2 * r + 1;
   const noiseSigma = estimateNoiseSigma(gray, width, height);
-  const threshold = Math.max(options.minContrast ?? 24, 4 * noiseSigma);
-  const { bright, dark } = hatResponses(gray, width, height, r);
-  // One response, bright or dark, clipped so one very bright speck cannot make a line.
-  const response = new Float32Array(width * height);
-  const raw = new Float32Array(width * height);
-  const candidate = new Uint8Array(width * height);
+  const threshold = Math.max(options.minContrast ?? MIN_CONTRAST, 4.5 * noiseSigma);
+  const gray8 = new Uint8Array(n);
+  for (let i = 0; i < n; i++) gray8[i] = Math.round(gray[i]!);
+  const median = medianFilter(gray8, width, height, MEDIAN_RADIUS);
+  // Sign of each candidate (+1 bright, −1 dark, 0 none), the residual, and the strong pixels.
+  const sign = new Int8Array(n);
+  // What counts beside a line or around a speck: marks nearly as strong as a defect. Faint
+  // texture there does not make a scratch picture.
+  const busy = new Int8Array(n);
+  const residual = new Float32Array(n);
   const strong = emptyMask(width, height);
-  for (let i = 0; i < response.length; i++) {
-    const v = Math.max(bright[i]!, dark[i]!);
-    raw[i] = v;
-    response[i] = Math.min(v, 2 * threshold);
-    candidate[i] = v > threshold / 2 ? 1 : 0;
-    strong.data[i] = v > threshold ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const d = gray[i]! - median[i]!;
+    residual[i] = d;
+    const a = Math.abs(d);
+    if (a >= threshold / 2) sign[i] = d > 0 ? 1 : -1;
+    if (a >= BUSY * threshold) busy[i] = d > 0 ? 1 : -1;
+    if (a >= threshold) strong.data[i] = 1;
   }
+  const signAt = (x: number, y: number) =>
+    x < 0 || y < 0 || x >= width || y >= height ? 0 : sign[y * width + x]!;
+  // The along test reads candidates within 1 px: a 1-px line at an angle between the 16
+  // directions is a staircase that a straight segment of samples would half miss.
+  const bright = dilateMask(
+    { width, height, data: Uint8Array.from(sign, (v) => (v > 0 ? 1 : 0)) },
+    1.5,
+  );
+  const dark = dilateMask(
+    { width, height, data: Uint8Array.from(sign, (v) => (v < 0 ? 1 : 0)) },
+    1.5,
+  );
+  const nearAt = (x: number, y: number, s: number) =>
+    x < 0 || y < 0 || x >= width || y >= height
+      ? false
+      : (s > 0 ? bright : dark).data[y * width + x] === 1;
+  const busyAt = (x: number, y: number) =>
+    x < 0 || y < 0 || x >= width || y >= height ? 0 : busy[y * width + x]!;
 
-  // Scratches: pixels on a line of response, in long enough runs.
-  const minLength = Math.max(16, Math.round(0.1 * short));
-  const support = lineSupport(response, width, height, candidate, Math.max(7, 2 * r + 1), r + 1);
+  // Scratches: strong pixels on a thin, lone line of candidates, connected over a length.
   const onLine = emptyMask(width, height);
-  for (let i = 0; i < support.length; i++) onLine.data[i] = support[i]! > threshold / 2 ? 1 : 0;
-  const lines = labelComponents(onLine);
+  const count = 2 * HALF_SEGMENT + 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!strong.data[i]) continue;
+      const s = sign[i]!;
+      for (const { along, left, right } of OFFSETS) {
+        let on = 0;
+        for (let k = 0; k < along.length; k += 2) {
+          if (nearAt(x + along[k]!, y + along[k + 1]!, s)) on++;
+        }
+        if (on < ON_LINE * count) continue;
+        let l = 0;
+        let r = 0;
+        for (let k = 0; k < left.length; k += 2) {
+          if (busyAt(x + left[k]!, y + left[k + 1]!) === s) l++;
+          if (busyAt(x + right[k]!, y + right[k + 1]!) === s) r++;
+        }
+        if (Math.max(l, r) > BESIDE_LINE * count) continue;
+        // Thin: the run of same-sign candidates across the line, through this pixel.
+        const nx = -along[2 * count - 1]! + along[1]!;
+        const ny = along[2 * count - 2]! - along[0]!;
+        const norm = Math.hypot(nx, ny);
+        let across = 1;
+        for (const dir of [1, -1]) {
+          for (let t = 1; t <= MAX_WIDTH; t++) {
+            const u = Math.round(x + (dir * t * nx) / norm);
+            const v = Math.round(y + (dir * t * ny) / norm);
+            if (signAt(u, v) !== s) break;
+            across++;
+          }
+        }
+        if (across > MAX_WIDTH) continue;
+        onLine.data[i] = 1;
+        break;
+      }
+    }
+  }
+  const minLength = Math.max(32, Math.round(0.2 * Math.min(width, height)));
   const found = emptyMask(width, height);
+  const lines = labelComponents(onLine);
+  const keepLine = new Uint8Array(lines.list.length + 1);
   let scratches = 0;
-  const longLine = new Uint8Array(lines.list.length + 1);
-  const lineContrast = new Float64Array(lines.list.length + 1);
-  for (let i = 0; i < raw.length; i++) lineContrast[lines.labels[i]!]! += raw[i]!;
   for (const c of lines.list) {
-    const length = Math.hypot(c.x1 - c.x0, c.y1 - c.y0);
-    // Long, and long for its width (area / length): a blob of texture is neither.
-    if (length < minLength || (length * length) / c.area < LINE_ELONGATION) continue;
-    if (lineContrast[c.label]! / c.area < LINE_CONTRAST * threshold) continue;
-    longLine[c.label] = 1;
+    if (Math.hypot(c.x1 - c.x0, c.y1 - c.y0) < minLength) continue;
+    keepLine[c.label] = 1;
     scratches++;
   }
-  for (let i = 0; i < found.data.length; i++) if (longLine[lines.labels[i]!]) found.data[i] = 1;
+  for (let i = 0; i < n; i++) if (keepLine[lines.labels[i]!]) found.data[i] = 1;
 
-  // Specks: small, compact, strong regions standing alone on a quiet surround.
+  // Specks: small, compact, strong regions on a quiet surround.
   const blobs = labelComponents(strong);
   let specks = 0;
-  let rejected = 0;
   for (const c of blobs.list) {
-    const bw = c.x1 - c.x0;
-    const bh = c.y1 - c.y0;
-    if (c.area > 2 * k * k || bw > 2 * k || bh > 2 * k) {
-      if (!isOnLine(c, found, width)) rejected++;
-      continue;
-    }
-    if (isOnLine(c, found, width)) continue;
+    if (c.area > SPECK_AREA || c.x1 - c.x0 > SPECK_SIDE || c.y1 - c.y0 > SPECK_SIDE) continue;
     let peak = 0;
+    let onScratch = 0;
     for (let y = c.y0; y < c.y1; y++) {
       for (let x = c.x0; x < c.x1; x++) {
-        if (blobs.labels[y * width + x] === c.label) peak = Math.max(peak, raw[y * width + x]!);
+        const i = y * width + x;
+        if (blobs.labels[i] !== c.label) continue;
+        peak = Math.max(peak, Math.abs(residual[i]!));
+        onScratch += found.data[i]!;
       }
     }
-    const around = surroundActivity(response, width, height, c, k);
-    if (peak > SPECK_CONTRAST * threshold && peak > SPECK_ISOLATION * around) {
-      for (let y = c.y0; y < c.y1; y++) {
-        for (let x = c.x0; x < c.x1; x++) {
-          if (blobs.labels[y * width + x] === c.label) found.data[y * width + x] = 1;
-        }
+    if (onScratch > 0 || peak < SPECK_PEAK * threshold) continue;
+    let marked = 0;
+    let ring = 0;
+    for (let y = c.y0 - 5; y < c.y1 + 5; y++) {
+      for (let x = c.x0 - 5; x < c.x1 + 5; x++) {
+        if (x >= c.x0 - 1 && x < c.x1 + 1 && y >= c.y0 - 1 && y < c.y1 + 1) continue;
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        ring++;
+        if (busy[y * width + x]) marked++;
       }
-      specks++;
-    } else rejected++;
+    }
+    if (marked > SPECK_SURROUND * ring) continue;
+    for (let y = c.y0; y < c.y1; y++) {
+      for (let x = c.x0; x < c.x1; x++) {
+        if (blobs.labels[y * width + x] === c.label) found.data[y * width + x] = 1;
+      }
+    }
+    specks++;
   }
 
-  // A defect's soft edges: weaker response right next to it.
+  // A defect's soft edges: candidates of the same sign right next to it, then one more pixel
+  // where the residual shows any damage at all.
+  const core = emptyMask(width, height);
   const near = dilateMask(found, 2);
-  for (let i = 0; i < candidate.length; i++) if (near.data[i] && candidate[i]) found.data[i] = 1;
-  return {
-    mask: dilateMask(found, 1),
-    scratches,
-    specks,
-    rejected,
-    noiseSigma,
-    radius: r,
-    threshold,
-  };
-}
-
-/** Whether most of a region already belongs to a found scratch. */
-function isOnLine(c: Component, found: Mask, width: number): boolean {
-  let on = 0;
-  let n = 0;
-  for (let y = c.y0; y < c.y1; y++) {
-    for (let x = c.x0; x < c.x1; x++) {
-      n++;
-      on += found.data[y * width + x]!;
-    }
+  for (let i = 0; i < n; i++) {
+    if (found.data[i]) core.data[i] = 1;
+    else if (near.data[i] && sign[i]) core.data[i] = 1;
   }
-  return on * 2 > n;
-}
-
-/** Mean response in the band from 1 px to `reach` px around a region's box. */
-function surroundActivity(
-  response: Float32Array,
-  width: number,
-  height: number,
-  c: Component,
-  reach: number,
-): number {
-  let sum = 0;
-  let n = 0;
-  for (let y = Math.max(0, c.y0 - reach); y < Math.min(height, c.y1 + reach); y++) {
-    for (let x = Math.max(0, c.x0 - reach); x < Math.min(width, c.x1 + reach); x++) {
-      if (x >= c.x0 - 1 && x < c.x1 + 1 && y >= c.y0 - 1 && y < c.y1 + 1) continue;
-      sum += response[y * width + x]!;
-      n++;
-    }
+  const edge = dilateMask(core, 1);
+  const faint = Math.max(6, 2 * noiseSigma);
+  const mask = emptyMask(width, height);
+  for (let i = 0; i < n; i++) {
+    if (core.data[i] || (edge.data[i] && Math.abs(residual[i]!) >= faint)) mask.data[i] = 1;
   }
-  return n ? sum / n : 0;
+  return { mask, scratches, specks, noiseSigma, threshold };
 }

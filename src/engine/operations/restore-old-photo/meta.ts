@@ -7,7 +7,7 @@ export const meta: OperationMeta = {
   name: 'restore-old-photo',
   label: 'Restore old photo',
   description:
-    'Repairs scratches and dust, removes grain lightly, restores faces, and revives faded colour. Colorisation needs a colorisation model, or colour hints painted in the app (color_hints_data_url), which an optimisation spreads over the photo (Levin et al. 2004).',
+    'Finds scratches and dust specks and fills them in from the picture around them, leaving every other pixel as it was. Brings back the contrast and colour balance of a faded or yellowed print (a photo that is not faded stays as it is), removes noise only when the photo is noisy, restores faces, and can add colour: colorisation needs a colorisation model, or colour hints painted in the app (color_hints_data_url), which are spread over the photo (Levin et al. 2004).',
   params: {
     face_enhancement_level: {
       type: 'number',
@@ -20,7 +20,7 @@ export const meta: OperationMeta = {
     auto_repair_damage: {
       type: 'boolean',
       label: 'Repair scratches and dust',
-      help: 'Find thin scratches and specks and fill them from their surroundings.',
+      help: 'Find thin scratches and dust specks and fill them from what surrounds them. Nothing else in the photo changes.',
       default: true,
     },
     color_boost: {

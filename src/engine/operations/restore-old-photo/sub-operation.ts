@@ -11,6 +11,8 @@ export interface SubResult {
   model?: string;
   variant?: string;
   method?: string;
+  /** The operation handed its input back as it was (nothing to do). */
+  unchanged: boolean;
 }
 
 /** A result PNG back as pixels, at the given size (a model may have changed it). */
@@ -54,8 +56,9 @@ export async function runSubOperation(
     resolved = resolveParams(meta, {});
   }
   const record: { model?: string; variant?: string; method?: string } = {};
+  const input = pngBlob(image);
   const output = await worker(resolved, {
-    input: pngBlob(image),
+    input,
     image: () => Promise.resolve(image),
     models: ctx.models,
     progress: (fraction) => progress(fraction),
@@ -63,8 +66,11 @@ export async function runSubOperation(
     isCanceled: () => ctx.isCanceled(),
     engine: (r) => Object.assign(record, r),
   });
+  // An operation with nothing to do hands its input back: the pixels are the ones we have.
+  if (output.blob === input) return { image, unchanged: true, ...record };
   const same = output.width === image.width && output.height === image.height;
   return {
+    unchanged: false,
     image: same
       ? await decodeImage(output.blob)
       : await decodeAt(output.blob, image.width, image.height),

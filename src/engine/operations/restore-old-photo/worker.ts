@@ -1,93 +1,30 @@
 import { pickVariant } from '../../models.ts';
-import { inpaint } from '../../inpaint/index.ts';
-import { countMask } from '../../inpaint/mask.ts';
-import { loadOpenCv } from '../../inpaint/opencv.ts';
 import { pauseFor, pngBlob } from '../../inpaint/worker-io.ts';
 import type { RgbaImage } from '../../../../workers/tiler.ts';
 import type { OpContext, OpWorker } from '../worker-context.ts';
+import { estimateNoiseSigma } from '../denoise/noise-estimate.ts';
 import { blendColor, boostSaturation } from './color.ts';
 import { colorizationModel, noColorizationModel } from './colorizer.ts';
 import { colorizeWithOptionalModel, hasOptionalColorizer } from '../../colorize/use-optional.ts';
-import { detectDefects, estimateNoiseSigma, luma } from './defects.ts';
+import { correctFading, measureFading } from './levels.ts';
+import { repairScratches } from './repair.ts';
 import { runSubOperation } from './sub-operation.ts';
+import { inStep } from './step.ts';
 import { HINTS_PARAM, hasHints } from '../../colorize/hints-param.ts';
 import { colorizeFromHints } from '../../colorize/hints-step.ts';
 
 /** The denoise step is light: old photos' grain is part of them, only noise should go. */
 export const LIGHT_DENOISE_LEVEL = 0.3;
+/**
+ * Noise (σ in levels, as the denoise operation measures it) below which a photo is left as it
+ * is: clean photos read 1–4 levels from their texture alone, and grain that fine is part of an
+ * old print. Above it the denoise operation runs, lightly.
+ */
+export const GRAIN_SIGMA = 5;
 
 type Progress = (fraction: number) => void;
 
-/** (a) Scratches and dust found (defects.ts) and filled (inpaint). */
-async function repairDamage(image: RgbaImage, ctx: OpContext, progress: Progress) {
-  const defects = detectDefects(image.data, image.width, image.height);
-  const found = `${defects.scratches} scratch${defects.scratches === 1 ? '' : 'es'}, ${defects.specks} speck${defects.specks === 1 ? '' : 's'} (top-hat/black-hat r ${defects.radius}, threshold ${defects.threshold.toFixed(0)})`;
-  if (countMask(defects.mask) === 0) return `repair: nothing found`;
-  // Every defect found is thin (a line narrower than the structuring element) or small (a
-  // speck), which is what diffusion fills best, and at a fraction of the exemplar fill's cost.
-  const report = await inpaint(image, defects.mask, {
-    force: 'diffusion',
-    pause: pauseFor(ctx),
-    onProgress: progress,
-  });
-  return `repair: ${found}: ${report.method}`;
-}
-
-/**
- * (b) Light denoise: this build's denoise operation at a low level when it has one; otherwise
- * OpenCV's bilateral filter, tuned to the noise Immerkær's estimate measures, and only when there
- * is noise to speak of (σ ≥ 1.5 levels).
- */
-async function lightDenoise(
-  image: RgbaImage,
-  ctx: OpContext,
-  progress: Progress,
-): Promise<{ image: RgbaImage; note: string; model?: string; variant?: string }> {
-  const sub = await runSubOperation(
-    'denoise',
-    { enhancement_level: LIGHT_DENOISE_LEVEL },
-    image,
-    ctx,
-    progress,
-  );
-  if (sub) {
-    const what = [sub.model, sub.method].filter(Boolean).join(': ') || 'its default engine';
-    return { ...sub, note: `denoise: the denoise operation at ${LIGHT_DENOISE_LEVEL} (${what})` };
-  }
-  const sigma = estimateNoiseSigma(
-    luma(image.data, image.width, image.height),
-    image.width,
-    image.height,
-  );
-  if (sigma < 1.5) return { image, note: `denoise: skipped (noise σ ${sigma.toFixed(1)})` };
-  const { cv } = await loadOpenCv();
-  const n = image.width * image.height;
-  const rgb = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    rgb[i * 3] = image.data[i * 4]!;
-    rgb[i * 3 + 1] = image.data[i * 4 + 1]!;
-    rgb[i * 3 + 2] = image.data[i * 4 + 2]!;
-  }
-  const src = cv.matFromArray(image.height, image.width, cv.CV_8UC3, rgb);
-  const dst = new cv.Mat();
-  try {
-    const sigmaColor = 2.5 * sigma;
-    cv.bilateralFilter(src, dst, 5, sigmaColor, 1.5);
-    const out = dst.data as Uint8Array;
-    for (let i = 0; i < n; i++) {
-      image.data[i * 4] = out[i * 3]!;
-      image.data[i * 4 + 1] = out[i * 3 + 1]!;
-      image.data[i * 4 + 2] = out[i * 3 + 2]!;
-    }
-  } finally {
-    src.delete();
-    dst.delete();
-  }
-  return {
-    image,
-    note: `denoise: OpenCV.js bilateral filter (5 px, σ colour ${(2.5 * sigma).toFixed(1)} for noise σ ${sigma.toFixed(1)}; no denoise operation in this build)`,
-  };
-}
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 /** (d) Colorisation by a user-installed model, its colour blended onto the photo's tones. */
 async function colorize(image: RgbaImage, strength: number, ctx: OpContext, progress: Progress) {
@@ -114,11 +51,14 @@ async function colorize(image: RgbaImage, strength: number, ctx: OpContext, prog
 }
 
 /**
- * Restores an old photo in one pass: (a) scratch and dust repair, (b) light denoise, (c) faces,
- * (d) colorisation, (e) colour boost. Each step says in the engine record what ran or why not.
+ * Restores an old photo in one pass: (a) scratch and dust repair, (b) faded contrast and colour
+ * balance, (c) denoise only where there is noise, (d) faces, (e) colorisation, (f) colour boost.
+ * A step with nothing to do changes nothing; each says in the engine record what ran, or why
+ * not, and how long it took.
  */
 export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   let image = await ctx.image();
+  const { width, height } = image;
   const notes: string[] = [];
   let model: { model?: string; variant?: string } = {};
   const stage =
@@ -137,33 +77,75 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
     throw new Error(noColorizationModel);
   }
 
+  let repaired: Uint8Array | undefined;
   if (params.auto_repair_damage !== false) {
-    notes.push(await repairDamage(image, ctx, stage(0, 0.35)));
+    const t = performance.now();
+    const repair = await inStep('Repairing scratches and dust', () =>
+      repairScratches(image, { pause: pauseFor(ctx), onProgress: stage(0, 0.3) }),
+    );
+    repaired = repair.mask.data;
+    notes.push(`${repair.note} (${seconds(t)})`);
     say();
-  }
+  } else notes.push('repair: off (auto_repair_damage false)');
   ctx.throwIfCanceled();
 
-  const denoised = await lightDenoise(image, ctx, stage(0.35, 0.55));
-  image = denoised.image;
-  notes.push(denoised.note);
-  if (denoised.model) model = { model: denoised.model, variant: denoised.variant };
+  // The fill's pixels are left out of the levels: a white scratch is not the paper's white.
+  const fading = measureFading(image.data, width, height, repaired);
+  correctFading(image.data, fading);
+  notes.push(`levels: ${fading.reason}`);
+  ctx.progress(0.32, null);
+  ctx.throwIfCanceled();
+
+  const sigma = estimateNoiseSigma(image);
+  if (sigma >= GRAIN_SIGMA) {
+    const t = performance.now();
+    const denoised = await inStep('Removing noise', () =>
+      runSubOperation(
+        'denoise',
+        { enhancement_level: LIGHT_DENOISE_LEVEL },
+        image,
+        ctx,
+        stage(0.32, 0.55),
+      ),
+    );
+    if (denoised) {
+      image = denoised.image;
+      if (denoised.model) model = { model: denoised.model, variant: denoised.variant };
+      const what = [denoised.model, denoised.method].filter(Boolean).join(': ') || 'its default';
+      notes.push(
+        `denoise: noise σ ${sigma.toFixed(1)} ≥ ${GRAIN_SIGMA}: the denoise operation at ${LIGHT_DENOISE_LEVEL} (${what}) (${seconds(t)})`,
+      );
+    } else
+      notes.push(
+        `denoise: skipped (noise σ ${sigma.toFixed(1)}, but no denoise operation in this build)`,
+      );
+  } else {
+    notes.push(
+      `denoise: skipped (noise σ ${sigma.toFixed(1)} < ${GRAIN_SIGMA}: no grain removal, no sharpening)`,
+    );
+  }
   say();
   ctx.throwIfCanceled();
 
   const faceLevel = Number(params.face_enhancement_level);
   if (faceLevel > 0) {
-    const faces = await runSubOperation(
-      'enhance-face',
-      { enhancement_level: faceLevel },
-      image,
-      ctx,
-      stage(0.55, 0.8),
+    const t = performance.now();
+    const faces = await inStep('Restoring faces', () =>
+      runSubOperation(
+        'enhance-face',
+        { enhancement_level: faceLevel },
+        image,
+        ctx,
+        stage(0.55, 0.8),
+      ),
     );
     if (faces) {
       image = faces.image;
-      if (faces.model) model = { model: faces.model, variant: faces.variant };
+      if (faces.model && !faces.unchanged) model = { model: faces.model, variant: faces.variant };
       const what = [faces.model, faces.method].filter(Boolean).join(': ') || 'default';
-      notes.push(`faces: enhance-face at ${faceLevel} (${what})`);
+      notes.push(
+        `faces: enhance-face at ${faceLevel} (${what})${faces.unchanged ? ', photo unchanged' : ''} (${seconds(t)})`,
+      );
     } else notes.push('faces: skipped (no enhance-face operation in this build)');
   } else notes.push('faces: off (face_enhancement_level 0)');
   say();
@@ -172,18 +154,16 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   if (hasHints(params)) {
     // Painted hints colour the photo themselves: no model is needed or used.
     const strength = Number(params.colorization_strength);
-    const hinted = await colorizeFromHints(
-      image,
-      String(params[HINTS_PARAM]),
-      strength,
-      ctx,
-      stage(0.8, 0.95),
+    const hinted = await inStep('Colorizing from the hints', () =>
+      colorizeFromHints(image, String(params[HINTS_PARAM]), strength, ctx, stage(0.8, 0.95)),
     );
     image = hinted.image;
     notes.push(hinted.note);
     say();
   } else if (params.enable_colorization === true) {
-    const done = await colorize(image, Number(params.colorization_strength), ctx, stage(0.8, 0.95));
+    const done = await inStep('Colorizing', () =>
+      colorize(image, Number(params.colorization_strength), ctx, stage(0.8, 0.95)),
+    );
     model = { model: done.model, variant: done.variant };
     notes.push(done.note);
     say();
@@ -196,5 +176,5 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   }
   say();
   ctx.progress(1, 0);
-  return { blob: pngBlob(image), width: image.width, height: image.height };
+  return { blob: await inStep('Writing the result', async () => pngBlob(image)), width, height };
 };

@@ -1,0 +1,345 @@
+// npx tsx bench/old-photo-quality.ts [--photos=a,b] [--out=bench/results] [--seed=1]
+//
+// restore-old-photo's pixel steps on real photos, in Node (no browser: the same TypeScript and
+// OpenCV.js the worker runs). Each photo is damaged with scratches (1–3 px wide, long, light and
+// dark, at any angle, slightly curved) and dust specks (2–6 px) from a fixed seed, keeping the
+// mask of what was drawn; then the repair runs and is scored against the undamaged photo:
+// PSNR and SSIM of the whole photo, PSNR outside the drawn damage, the share of damaged pixels
+// the detector marked (recall) and the pixels it marked that were not damaged (false positives).
+// The undamaged photo goes through too: it must come back as it was. Then the fading step: each
+// photo squeezed to 40..200 with a warm cast, corrected, scored by PSNR and ΔE (CIE76).
+// Writes old-photo-quality.json and .md under --out, and crops (damaged | ours | original) under
+// --out/crops.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import decodeJpeg, { init as initJpegDecode } from '@jsquash/jpeg/decode.js';
+import {
+  type RgbaImage,
+  decodePng,
+  downscaleArea,
+  encodePng,
+  psnr,
+  ssim,
+} from '../e2e/support/images.ts';
+import { damageRandomly } from '../src/engine/operations/restore-old-photo/old-photo-fixture.ts';
+import { repairScratches } from '../src/engine/operations/restore-old-photo/repair.ts';
+import {
+  correctFading,
+  measureFading,
+  needsCorrection,
+} from '../src/engine/operations/restore-old-photo/levels.ts';
+import { estimateNoiseSigma, luma } from '../src/engine/operations/restore-old-photo/defects.ts';
+import { dilateMask } from '../src/engine/inpaint/mask.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const ONLY = args.get('photos')?.split(',');
+const OUT = args.get('out') ?? 'bench/results';
+const SEED = Number(args.get('seed') ?? 1);
+
+// Photos: scikit-image's and OpenCV's sample pictures from their Debian packages (fetched once
+// with `apt-get download` into bench/tmp, never installed), and two found on most machines here.
+const DEBS = path.join(ROOT, 'bench/tmp/photo-debs');
+const SKIMAGE = 'usr/lib/python3/dist-packages/skimage/data';
+const OPENCV = 'usr/share/doc/opencv-doc/examples/data';
+const SOURCES: { name: string; file: string; kind: string }[] = [
+  { name: 'astronaut', file: `${SKIMAGE}/astronaut.png`, kind: 'portrait, hair, flag' },
+  { name: 'camera', file: `${SKIMAGE}/camera.png`, kind: 'grey, tripod legs' },
+  { name: 'chelsea', file: `${SKIMAGE}/chelsea.png`, kind: 'cat, whiskers' },
+  { name: 'coffee', file: `${SKIMAGE}/coffee.png`, kind: 'food, smooth' },
+  { name: 'building', file: `${OPENCV}/building.jpg`, kind: 'windows, thin lines' },
+  { name: 'messi', file: `${OPENCV}/messi5.jpg`, kind: 'sport, net, lines' },
+  { name: 'baboon', file: `${OPENCV}/baboon.jpg`, kind: 'fur, whiskers' },
+  { name: 'home', file: `${OPENCV}/home.jpg`, kind: 'interior' },
+  {
+    name: 'harbour',
+    file: '/usr/lib/google-cloud-sdk/platform/google_appengine/google/appengine/tools/java/jetty12/jetty-home/modules/demo.d/root/images/jetty-pic.png',
+    kind: 'pier, poles, railings, clouds',
+  },
+];
+
+async function unpacked(): Promise<string> {
+  const dir = path.join(DEBS, 'x');
+  if (existsSync(path.join(dir, SKIMAGE)) && existsSync(path.join(dir, OPENCV))) return dir;
+  await mkdir(DEBS, { recursive: true });
+  await promisify(execFile)('apt-get', ['download', 'python3-skimage', 'opencv-doc'], {
+    cwd: DEBS,
+  });
+  for (const deb of (await readdir(DEBS)).filter((f) => f.endsWith('.deb'))) {
+    await promisify(execFile)('dpkg', ['-x', path.join(DEBS, deb), dir]);
+  }
+  return dir;
+}
+
+async function decodeAny(bytes: Uint8Array): Promise<RgbaImage> {
+  let image: RgbaImage;
+  if (bytes[0] === 0x89) image = decodePng(bytes);
+  else {
+    const wasm = await WebAssembly.compile(
+      await readFile(path.join(ROOT, 'node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm')),
+    );
+    await initJpegDecode(wasm);
+    const d = await decodeJpeg(bytes.buffer as ArrayBuffer);
+    image = { width: d.width, height: d.height, data: new Uint8Array(d.data) };
+  }
+  const data = new Uint8Array(image.data);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { width: image.width, height: image.height, data };
+}
+
+function crop(image: RgbaImage, x0: number, y0: number, w: number, h: number): RgbaImage {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const from = ((y0 + y) * image.width + x0) * 4;
+    data.set(image.data.subarray(from, from + w * 4), y * w * 4);
+  }
+  return { width: w, height: h, data };
+}
+
+/** At most 512 px a side: the photo halved (area average) if larger, then its centre. */
+function benchSize(image: RgbaImage, name: string): RgbaImage {
+  // The harbour picture carries a logo on its left: its right part is the photo.
+  if (name === 'harbour') return crop(image, 470, 0, 430, 277);
+  let img = image;
+  if (Math.min(img.width, img.height) > 600) {
+    img = downscaleArea(crop(img, 0, 0, img.width & ~1, img.height & ~1), 2);
+  }
+  const w = Math.min(512, img.width);
+  const h = Math.min(512, img.height);
+  return crop(img, (img.width - w) >> 1, (img.height - h) >> 1, w, h);
+}
+
+function maskedPsnr(a: RgbaImage, b: RgbaImage, keep: (i: number) => boolean): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.width * a.height; i++) {
+    if (!keep(i)) continue;
+    for (let c = 0; c < 3; c++) sum += (a.data[i * 4 + c]! - b.data[i * 4 + c]!) ** 2;
+    n += 3;
+  }
+  return sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * n) / sum);
+}
+
+/** CIE76 ΔE between two sRGB images, averaged (D65, via XYZ). */
+function meanDeltaE(a: RgbaImage, b: RgbaImage): number {
+  const lab = (r: number, g: number, bl: number) => {
+    const lin = (v: number) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const [R, G, B] = [lin(r), lin(g), lin(bl)];
+    const x = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
+    const y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
+    const z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
+    const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
+    return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+  };
+  let sum = 0;
+  const n = a.width * a.height;
+  for (let i = 0; i < n; i++) {
+    const p = lab(a.data[i * 4]!, a.data[i * 4 + 1]!, a.data[i * 4 + 2]!);
+    const q = lab(b.data[i * 4]!, b.data[i * 4 + 1]!, b.data[i * 4 + 2]!);
+    sum += Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+  }
+  return sum / n;
+}
+
+/** A faded print of `image`: levels squeezed to 40..200 and a warm (yellow) cast. */
+export function fade(image: RgbaImage): RgbaImage {
+  const data = new Uint8Array(image.data);
+  const squeeze = [
+    [52, 206],
+    [44, 196],
+    [30, 170],
+  ] as const;
+  for (let i = 0; i < data.length; i += 4) {
+    for (let c = 0; c < 3; c++) {
+      const [lo, hi] = squeeze[c]!;
+      data[i + c] = Math.round(lo + (data[i + c]! * (hi - lo)) / 255);
+    }
+  }
+  return { width: image.width, height: image.height, data };
+}
+
+/** damaged | ours | original: the `size` square with the most damage, each doubled. */
+function sideBySide(images: RgbaImage[], defects: Uint8Array, size: number): RgbaImage {
+  const { width: w, height: h } = images[0]!;
+  let best = { x: 0, y: 0, n: -1 };
+  for (let y = 0; y + size <= h; y += 16) {
+    for (let x = 0; x + size <= w; x += 16) {
+      let n = 0;
+      for (let v = y; v < y + size; v += 2)
+        for (let u = x; u < x + size; u += 2) n += defects[v * w + u]!;
+      if (n > best.n) best = { x, y, n };
+    }
+  }
+  const zoom = 2;
+  const gap = 6;
+  const side = size * zoom;
+  const width = images.length * side + (images.length - 1) * gap;
+  const data = new Uint8Array(width * side * 4).fill(255);
+  images.forEach((img, k) => {
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const from = ((best.y + (y >> 1)) * img.width + best.x + (x >> 1)) * 4;
+        data.set(img.data.subarray(from, from + 4), (y * width + k * (side + gap) + x) * 4);
+      }
+    }
+  });
+  return { width, height: side, data };
+}
+
+interface Row {
+  photo: string;
+  size: string;
+  damagedPixels: number;
+  recall: number;
+  falsePositives: number;
+  falsePositiveShare: number;
+  psnr: { damaged: number; ours: number };
+  psnrOutsideDamage: { damaged: number; ours: number };
+  ssim: { damaged: number; ours: number };
+  clean: { psnr: number; changedPixels: number };
+  fade: { psnrBefore: number; psnrAfter: number; deltaEBefore: number; deltaEAfter: number };
+  normalUnchanged: boolean;
+  noiseSigma: number;
+  seconds: number;
+  note: string;
+}
+
+const dir = await unpacked();
+await mkdir(path.join(OUT, 'crops'), { recursive: true });
+const rows: Row[] = [];
+for (const [index, source] of SOURCES.entries()) {
+  if (ONLY && !ONLY.includes(source.name)) continue;
+  const file = path.isAbsolute(source.file) ? source.file : path.join(dir, source.file);
+  if (!existsSync(file)) {
+    console.log(`${source.name}: ${file} not on this machine, skipped`);
+    continue;
+  }
+  const original = benchSize(await decodeAny(new Uint8Array(await readFile(file))), source.name);
+  const { width, height } = original;
+  const broken = damageRandomly(original.data, width, height, { seed: SEED * 100 + index });
+  const damaged: RgbaImage = { width, height, data: broken.rgba };
+  const ours: RgbaImage = { width, height, data: Uint8Array.from(broken.rgba) };
+  const t0 = performance.now();
+  const repair = await repairScratches(ours);
+  const seconds = (performance.now() - t0) / 1000;
+
+  const near = dilateMask({ width, height, data: broken.defects }, 2);
+  let hit = 0;
+  let total = 0;
+  let falsePositives = 0;
+  let undamaged = 0;
+  for (let i = 0; i < width * height; i++) {
+    if (broken.defects[i]) {
+      total++;
+      hit += repair.mask.data[i]!;
+    } else if (!near.data[i]) {
+      undamaged++;
+      falsePositives += repair.mask.data[i]!;
+    }
+  }
+  const outside = (i: number) => broken.defects[i] === 0;
+  const clean: RgbaImage = { width, height, data: Uint8Array.from(original.data) };
+  await repairScratches(clean);
+  let changed = 0;
+  for (let i = 0; i < width * height; i++) {
+    if (
+      clean.data[i * 4] !== original.data[i * 4] ||
+      clean.data[i * 4 + 1] !== original.data[i * 4 + 1] ||
+      clean.data[i * 4 + 2] !== original.data[i * 4 + 2]
+    )
+      changed++;
+  }
+  const faded = fade(original);
+  const corrected: RgbaImage = { width, height, data: Uint8Array.from(faded.data) };
+  correctFading(corrected.data, measureFading(faded.data, width, height));
+  const normal = measureFading(original.data, width, height);
+  const row: Row = {
+    photo: source.name,
+    size: `${width}×${height}`,
+    damagedPixels: total,
+    recall: hit / total,
+    falsePositives,
+    falsePositiveShare: falsePositives / undamaged,
+    psnr: { damaged: psnr(damaged, original), ours: psnr(ours, original) },
+    psnrOutsideDamage: {
+      damaged: maskedPsnr(damaged, original, outside),
+      ours: maskedPsnr(ours, original, outside),
+    },
+    ssim: { damaged: ssim(damaged, original), ours: ssim(ours, original) },
+    clean: { psnr: psnr(clean, original), changedPixels: changed },
+    fade: {
+      psnrBefore: psnr(faded, original),
+      psnrAfter: psnr(corrected, original),
+      deltaEBefore: meanDeltaE(faded, original),
+      deltaEAfter: meanDeltaE(corrected, original),
+    },
+    normalUnchanged: !needsCorrection(normal),
+    noiseSigma: estimateNoiseSigma(luma(original.data, width, height), width, height),
+    seconds,
+    note: `${repair.note}; clean photo: ${normal.reason}`,
+  };
+  rows.push(row);
+  const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '∞');
+  console.log(
+    `${source.name.padEnd(10)} ${row.size.padEnd(8)} recall ${f(100 * row.recall, 1)} %  FP ${falsePositives} px (${f(100 * row.falsePositiveShare, 3)} %)  PSNR ${f(row.psnr.damaged)} → ${f(row.psnr.ours)}  outside ${f(row.psnrOutsideDamage.ours)}  SSIM ${f(row.ssim.damaged, 4)} → ${f(row.ssim.ours, 4)}  clean: ${changed} px changed (${f(row.clean.psnr)} dB)  fade ${f(row.fade.psnrBefore)} → ${f(row.fade.psnrAfter)} dB, ΔE ${f(row.fade.deltaEBefore, 1)} → ${f(row.fade.deltaEAfter, 1)}; normal ${row.normalUnchanged ? 'unchanged' : 'CORRECTED'}  σ ${f(row.noiseSigma, 1)}  ${f(seconds)} s\n    ${repair.note}\n    ${normal.reason}`,
+  );
+  const strip = sideBySide([damaged, ours, original], broken.defects, 128);
+  await writeFile(path.join(OUT, 'crops', `old-photo-${source.name}.png`), encodePng(strip));
+}
+
+const mean = (pick: (r: Row) => number) => rows.reduce((s, r) => s + pick(r), 0) / rows.length;
+const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '∞');
+const lines = [
+  `# restore-old-photo: scratches, dust and fading (${new Date().toISOString().slice(0, 10)})`,
+  '',
+  `\`npx tsx bench/old-photo-quality.ts\` on ${os.cpus()[0]?.model ?? 'this CPU'}, Node ${process.version}; damage seed ${SEED}.`,
+  'Damage: scratches 1–3 px wide, long, light and dark, any angle, slightly curved; dust specks 2–6 px. Recall: damaged pixels (changed by ≥ 8 levels) the detector marked. False positives: marked pixels more than 2 px from any damage. PSNR outside damage: the photo against the undamaged original on the pixels the damage did not touch. Clean: the undamaged photo through the same step (pixels changed).',
+  '',
+  '| photo | size | recall | false-positive px | PSNR damaged → ours (dB) | PSNR outside damage (dB) | SSIM damaged → ours | clean photo: px changed | repair s |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.photo} | ${r.size} | ${f(100 * r.recall, 1)} % | ${r.falsePositives} (${f(100 * r.falsePositiveShare, 3)} %) | ${f(r.psnr.damaged)} → ${f(r.psnr.ours)} (+${f(r.psnr.ours - r.psnr.damaged)}) | ${f(r.psnrOutsideDamage.ours)} | ${f(r.ssim.damaged, 4)} → ${f(r.ssim.ours, 4)} | ${r.clean.changedPixels} | ${f(r.seconds)} |`,
+  ),
+  `| **mean** | | ${f(100 * mean((r) => r.recall), 1)} % | ${f(
+    mean((r) => r.falsePositives),
+    0,
+  )} | ${f(mean((r) => r.psnr.damaged))} → ${f(mean((r) => r.psnr.ours))} (+${f(mean((r) => r.psnr.ours - r.psnr.damaged))}) | ${f(mean((r) => Math.min(99, r.psnrOutsideDamage.ours)))} | ${f(
+    mean((r) => r.ssim.damaged),
+    4,
+  )} → ${f(
+    mean((r) => r.ssim.ours),
+    4,
+  )} | ${f(
+    mean((r) => r.clean.changedPixels),
+    0,
+  )} | ${f(mean((r) => r.seconds))} |`,
+  '',
+  'Fading: the photo squeezed to 40..200 with a warm cast (R 52..206, G 44..196, B 30..170), then corrected; the undamaged photo must be left alone.',
+  '',
+  '| photo | PSNR faded → corrected (dB) | ΔE76 faded → corrected | normal photo |',
+  '|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.photo} | ${f(r.fade.psnrBefore)} → ${f(r.fade.psnrAfter)} | ${f(r.fade.deltaEBefore, 1)} → ${f(r.fade.deltaEAfter, 1)} | ${r.normalUnchanged ? 'unchanged' : 'corrected (wrongly)'} |`,
+  ),
+  '',
+  'Crops (damaged | ours | original, ×2): `crops/old-photo-<photo>.png`.',
+  '',
+];
+await writeFile(path.join(OUT, 'old-photo-quality.md'), lines.join('\n'));
+await writeFile(
+  path.join(OUT, 'old-photo-quality.json'),
+  JSON.stringify({ seed: SEED, rows }, null, 2),
+);
+console.log(lines.join('\n'));
