@@ -70,6 +70,20 @@ describe('colour BM3D', () => {
     }
   });
 
+  it('works with the paper’s other block sizes too (12 × 12 and 11 × 11, DCT)', () => {
+    const clean = scene(48, 48);
+    const noisy = addNoise(clean, 30, 5);
+    const paper = bm3dProfile(50);
+    const profile = {
+      ...paper,
+      hard: { ...paper.hard, block: 12, step: 4 },
+      hardTransform: 'dct' as const,
+      wiener: { ...paper.wiener, block: 11, step: 6 },
+    };
+    const out = bm3d(noisy, 48, 48, 30, { profile });
+    expect(psnr(out, clean)).toBeGreaterThan(psnr(noisy, clean) + 8);
+  });
+
   it('keeps a flat image flat, whatever σ it is told', () => {
     const flat = new Float32Array(40 * 40 * 3);
     for (let i = 0; i < flat.length; i += 3) flat.set([30, 200, 120], i);

