@@ -7,7 +7,7 @@ import {
 } from '../../../workers/tiler.ts';
 
 /**
- * Runs a classical per-pixel filter (non-local means, deconvolution) over an image in fixed
+ * Runs a classical per-pixel filter (CBM3D, deconvolution) over an image in fixed
  * square tiles with mirrored context, like the model tiler does for networks: each tile is
  * filtered whole and only its core is kept, so a filter whose reach is within `context` pixels
  * gives the same result as on the whole image, while memory holds a band of tiles. Finished
