@@ -6,8 +6,8 @@
  *
  * Every few pixels a reference block is compared with the blocks around it; the most alike are
  * stacked into a 3-D group, the group is transformed (a 2-D transform of each block, 1-D Haar
- * across the stack), shrunk, transformed back, and each block is added back where it came from, weighted
- * by how sparse its group was and by a Kaiser window. Alike blocks share their structure and
+ * across the stack), shrunk, transformed back, and each block is added back where it came
+ * from, weighted by how sparse its group was and by a Kaiser window. Alike blocks share their structure and
  * not their noise, so the shrinkage keeps one and drops the other.
  * - Stage 1 shrinks by hard thresholding at λ3D·σ in the biorthogonal 1.5 wavelet domain and
  *   gives a basic estimate.
@@ -22,7 +22,7 @@
  * Block matching tests every offset of the search window at once for all reference blocks: the
  * squared differences between the luminance and its shift are summed into an integral image, so
  * a block distance is four look-ups whatever the block size; an offset and its opposite share
- * one pass. Each block's 2-D DCT is computed once and kept while its rows are in reach.
+ * one pass. Each block's 2-D transform is computed once and kept while its rows are in reach.
  */
 
 /**
@@ -605,7 +605,7 @@ function matchBlocks(luma: Float32Array, input: StageInput, stage: Bm3dStage): G
 }
 
 /**
- * 2-D DCTs of the blocks of three planes, computed on first use and kept in a ring of block rows
+ * 2-D transforms of the blocks of three planes, computed on first use and kept in a ring of block rows
  * (a group reaches at most `window` rows, and reference rows go top to bottom).
  */
 class BlockSpectra {
