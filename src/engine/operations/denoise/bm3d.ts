@@ -605,8 +605,8 @@ function matchBlocks(luma: Float32Array, input: StageInput, stage: Bm3dStage): G
 }
 
 /**
- * 2-D transforms of the blocks of three planes, computed on first use and kept in a ring of block rows
- * (a group reaches at most `window` rows, and reference rows go top to bottom).
+ * 2-D transforms of the blocks of three planes, computed on first use and kept in a ring of
+ * block rows (a group reaches at most `window` rows, and reference rows go top to bottom).
  */
 class BlockSpectra {
   private readonly cache: Float32Array;
