@@ -7,8 +7,8 @@
  * Every few pixels a reference block is compared with the blocks around it; the most alike are
  * stacked into a 3-D group, the group is transformed (a 2-D transform of each block, 1-D Haar
  * across the stack), shrunk, transformed back, and each block is added back where it came
- * from, weighted by how sparse its group was and by a Kaiser window. Alike blocks share their structure and
- * not their noise, so the shrinkage keeps one and drops the other.
+ * from, weighted by how sparse its group was and by a Kaiser window. Alike blocks share their
+ * structure and not their noise, so the shrinkage keeps one and drops the other.
  * - Stage 1 shrinks by hard thresholding at λ3D·σ in the biorthogonal 1.5 wavelet domain and
  *   gives a basic estimate.
  * - Stage 2 groups again on the basic estimate (its noise no longer misleads the matching) and
@@ -670,7 +670,7 @@ function haarInverse(g: Float32Array, size: number, area: number) {
   for (let stride = size >> 1; stride >= 1; stride >>= 1) haarLevel(g, size, area, stride);
 }
 
-/** One level: (x, y) → ((x + y) / √2, (x − y) / √2) for the blocks `stride` apart; its own inverse. */
+/** One level: (x, y) → ((x + y) / √2, (x − y) / √2) on blocks `stride` apart; self-inverse. */
 function haarLevel(g: Float32Array, size: number, area: number, stride: number) {
   for (let i = 0; i < size; i += 2 * stride) {
     const a = i * area;
