@@ -49,7 +49,9 @@ test('history filters by status and operation, shows thumbnails and storage, del
   const x2 = jobRow(page, 'photo-small-64.png');
   const x4 = jobRow(page, 'photo-small-32.png');
 
-  // A thumbnail of the photo, from its stored Blob, at a fraction of its size on screen.
+  // A thumbnail of the photo, from its stored Blob once the row is in view, at a fraction of
+  // its size on screen.
+  await x2.scrollIntoViewIfNeeded();
   const thumb = x2.locator('.thumb img');
   await expect(thumb).toHaveAttribute('src', /^blob:/);
   await expect(thumb).toHaveAttribute('loading', 'lazy');

@@ -26,7 +26,7 @@ export const meta: OperationMeta = {
     model: {
       type: 'enum',
       label: 'Model',
-      help: 'auto: Real-ESRGAN x4plus on a graphics card, Real-ESRGAN general otherwise. real-esrgan: Real-ESRGAN general (realesr-general-x4v3), sharp and natural, quick on any device. best: Real-ESRGAN x4plus, the most photo-like texture, about 20 times slower without a graphics card. faithful: ESRGAN medium, the fastest, closest to the input but only a little sharper than a plain resize.',
+      help: 'auto picks for this device. real-esrgan: Real-ESRGAN general, sharp and quick anywhere. best: Real-ESRGAN x4plus, the most natural texture, about 20× slower without a graphics card (the auto choice with one). faithful: ESRGAN medium, fastest and closest to the input, little sharper than a plain resize.',
       default: 'auto',
       choices: PHOTO_MODEL_CHOICES,
     },
