@@ -276,8 +276,12 @@ test('restore-old-photo repairs scratches and dust and leaves the rest of the ph
   console.log(
     `restore-old-photo 192×192: ${seconds.toFixed(1)} s; scratch/speck pixels' mean |error| vs clean ${before.toFixed(1)} → ${after.toFixed(1)}; pixels > 8 px from any defect: mean |change| ${farChange.toFixed(2)}, PSNR vs input ${farPsnr.toFixed(1)} dB; engine: ${record.engine?.method}`,
   );
-  expect(after).toBeLessThan(before * 0.35);
-  expect(farChange).toBeLessThan(4);
+  // The detector trades a little recall for leaving the picture alone: it marks about 0.1 % of
+  // a clean photo where the previous one marked 2-16 % (bench/results/old-photo-quality.md), so
+  // the defect pixels' error falls to about 0.38 of the damage here (0.3 before) and every pixel
+  // away from the damage comes back exactly as it was (a mean change of up to 4 before).
+  expect(after).toBeLessThan(before * 0.45);
+  expect(farChange).toBe(0);
   expect(record.engine?.method).toMatch(/repair: \d+ scratches, \d+ specks/);
   // OpenCV.js ran (Telea), loaded as a lazy chunk of this build from the app's own origin; its
   // WebAssembly is inlined, so nothing else was fetched for it and nothing left the origin.

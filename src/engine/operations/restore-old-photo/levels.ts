@@ -34,6 +34,8 @@ export const FADED_RANGE = 150;
 /** A black point this high and a white point this low together are a faded print too. */
 const LIFTED_BLACK = 30;
 const DULL_WHITE = 225;
+/** Channels spanning this much between them already use the whole range. */
+const FULL_SPAN = 235;
 /** White-point channels further apart than this (levels) are a tint. */
 export const CAST_SPREAD = 14;
 /** ...and black-point channels further apart than this, leaning the same way. */
@@ -84,7 +86,12 @@ export function measureFading(
   const lumaHigh = at(3, HIGH);
   const range = lumaHigh - lumaLow;
   // Low contrast, or both ends pulled in: lifted blacks and dull whites.
-  const faded = range < FADED_RANGE || (lumaLow >= LIFTED_BLACK && lumaHigh <= DULL_WHITE);
+  // ...unless the channels themselves already reach from black to white (a colourful or
+  // noisy picture can have a narrow luminance): then a stretch would change nothing.
+  const span = Math.max(...high) - Math.min(...low);
+  const faded =
+    span < FULL_SPAN &&
+    (range < FADED_RANGE || (lumaLow >= LIFTED_BLACK && lumaHigh <= DULL_WHITE));
   // Tint: how far each channel's white point sits from their mean, and the same at the black end.
   const meanHigh = (high[0] + high[1] + high[2]) / 3;
   const meanLow = (low[0] + low[1] + low[2]) / 3;
