@@ -26,7 +26,7 @@ export const meta: OperationMeta = {
     model: {
       type: 'enum',
       label: 'Model',
-      help: 'auto picks for this device. real-esrgan: Real-ESRGAN general, sharp and quick anywhere. best: Real-ESRGAN x4plus, the most natural texture, about 20× slower without a graphics card (the auto choice with one). faithful: ESRGAN medium, fastest and closest to the input, little sharper than a plain resize.',
+      help: 'auto picks for this device. real-esrgan: Real-ESRGAN general, sharp and quick anywhere. best: Real-ESRGAN x4plus, the most natural texture, made for a graphics card (the auto choice with one); without one it is 30 to 45 times slower, about half an hour for a 1-megapixel photo. faithful: ESRGAN medium, fastest and closest to the input, little sharper than a plain resize.',
       default: 'auto',
       choices: PHOTO_MODEL_CHOICES,
     },
