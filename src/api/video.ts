@@ -1,6 +1,7 @@
 import { type Job, type JobSpec, isTerminal } from '../jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import {
+  dataUrlHead,
   integerText,
   nameFromUrl,
   optionalEnum,
@@ -108,39 +109,13 @@ export async function renderVideoJob(job: Job, ctx: ApiContext): Promise<VideoJo
  * URL is typed from its bytes when the engine fetches it.)
  */
 export function checkDataVideo(video_url: string): void {
-  const comma = video_url.indexOf(',');
-  if (!/^data:/i.test(video_url) || comma < 0) return;
-  const base64 = /;base64$/i.test(video_url.slice(0, comma));
-  const payload = video_url.slice(comma + 1, comma + 1 + 3 * sniffBytes + 4);
-  const head = base64 ? base64Head(payload) : percentHead(payload);
+  if (!/^data:/i.test(video_url) || !video_url.includes(',')) return;
+  const head = dataUrlHead(video_url, sniffBytes);
   if (!head) throw new ApiError(400, 'video_url is a data: URL whose data cannot be decoded');
   if (sniffVideo(head)) return;
   const sniffed = sniffImage(head);
   const found = sniffed.image ? `a ${imageTypeNames[sniffed.image]} image` : sniffed.found;
   throw new ApiError(400, `video_url is ${found}, not an MP4, MOV or WebM video`);
-}
-
-function base64Head(payload: string): Uint8Array | null {
-  const clean = payload.replace(/[^A-Za-z0-9+/]/g, '');
-  try {
-    const text = atob(clean.slice(0, clean.length - (clean.length % 4)));
-    return Uint8Array.from(text.slice(0, sniffBytes), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
-/** Percent-encoded bytes, one per character or %XX (not UTF-8: a video is binary). */
-function percentHead(payload: string): Uint8Array {
-  const bytes: number[] = [];
-  for (let i = 0; i < payload.length && bytes.length < sniffBytes; i++) {
-    const hex = payload[i] === '%' ? payload.slice(i + 1, i + 3) : '';
-    if (/^[0-9a-f]{2}$/i.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else bytes.push(payload.charCodeAt(i) & 0xff);
-  }
-  return Uint8Array.from(bytes);
 }
 
 const enhance: Route = {

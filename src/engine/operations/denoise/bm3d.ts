@@ -725,6 +725,62 @@ interface StageInput {
   profile: Bm3dProfile;
 }
 
+/**
+ * The weighted sum of every filtered block put back where it came from, per channel, and the
+ * sum of the weights: their quotient is a stage's estimate.
+ */
+class Aggregation {
+  private readonly sums: Float32Array[];
+  private readonly weights: Float32Array[];
+  private readonly blockTmp: Float32Array;
+
+  constructor(
+    private readonly width: number,
+    height: number,
+    private readonly n: number,
+    private readonly dct: Dct,
+    private readonly kaiser: Float32Array,
+  ) {
+    this.sums = [0, 1, 2].map(() => new Float32Array(width * height));
+    this.weights = [0, 1, 2].map(() => new Float32Array(width * height));
+    this.blockTmp = new Float32Array(2 * n * n);
+  }
+
+  /** The `size` blocks of a filtered group (2-D spectra), channel `c`, each at its origin. */
+  addGroup(
+    group: Float32Array,
+    size: number,
+    origins: ArrayLike<number>,
+    base: number,
+    c: number,
+    weight: number,
+  ): void {
+    const area = this.n * this.n;
+    for (let m = 0; m < size; m++) {
+      aggregateBlock(
+        group,
+        m * area,
+        this.dct,
+        this.blockTmp,
+        this.kaiser,
+        weight,
+        origins[base + m]!,
+        this.width,
+        this.sums[c]!,
+        this.weights[c]!,
+      );
+    }
+  }
+
+  result(): Float32Array[] {
+    return this.sums.map((s, c) => {
+      const w = this.weights[c]!;
+      for (let i = 0; i < s.length; i++) s[i] = s[i]! / w[i]!;
+      return s;
+    });
+  }
+}
+
 /** Stage 1: hard thresholding of the noisy groups, matched on the noisy luminance. */
 function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Array[] {
   const { width, height, sigma, profile } = input;
@@ -735,11 +791,8 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
   const kaiser = kaiserWindow(n, profile.beta);
   const groups = matchBlocks(noisy[0]!, input, stage);
   const spectra = new BlockSpectra(noisy, width, height, n, dct, stage.window);
-  const count = width * height;
-  const sums = [0, 1, 2].map(() => new Float32Array(count));
-  const weights = [0, 1, 2].map(() => new Float32Array(count));
+  const estimate = new Aggregation(width, height, n, dct, kaiser);
   const g = new Float32Array(stage.groupMax * area);
-  const blockTmp = new Float32Array(2 * area);
   const threshold = profile.lambda * sigma;
   const refs = groups.sizes.length;
   for (let r = 0; r < refs; r++) {
@@ -760,28 +813,10 @@ function hardThresholdStage(noisy: Float32Array[], input: StageInput): Float32Ar
         else g[i] = 0;
       }
       haarInverse(g, size, area);
-      const weight = 1 / (sigma * sigma * Math.max(1, kept));
-      for (let m = 0; m < size; m++) {
-        aggregateBlock(
-          g,
-          m * area,
-          dct,
-          blockTmp,
-          kaiser,
-          weight,
-          groups.origins[base + m]!,
-          width,
-          sums[c]!,
-          weights[c]!,
-        );
-      }
+      estimate.addGroup(g, size, groups.origins, base, c, 1 / (sigma * sigma * Math.max(1, kept)));
     }
   }
-  return sums.map((s, c) => {
-    const w = weights[c]!;
-    for (let i = 0; i < count; i++) s[i] = s[i]! / w[i]!;
-    return s;
-  });
+  return estimate.result();
 }
 
 /** Stage 2: empirical Wiener shrinkage of the noisy groups, matched on the basic estimate. */
@@ -799,12 +834,9 @@ function wienerStage(
   const groups = matchBlocks(basic[0]!, input, stage);
   const noisySpectra = new BlockSpectra(noisy, width, height, n, dct, stage.window);
   const basicSpectra = new BlockSpectra(basic, width, height, n, dct, stage.window);
-  const count = width * height;
-  const sums = [0, 1, 2].map(() => new Float32Array(count));
-  const weights = [0, 1, 2].map(() => new Float32Array(count));
+  const estimate = new Aggregation(width, height, n, dct, kaiser);
   const g = new Float32Array(stage.groupMax * area);
   const e = new Float32Array(stage.groupMax * area);
-  const blockTmp = new Float32Array(2 * area);
   const s2 = sigma * sigma;
   const refs = groups.sizes.length;
   for (let r = 0; r < refs; r++) {
@@ -831,28 +863,10 @@ function wienerStage(
         energy += gain * gain;
       }
       haarInverse(g, size, area);
-      const weight = 1 / (s2 * Math.max(energy, 1e-6));
-      for (let m = 0; m < size; m++) {
-        aggregateBlock(
-          g,
-          m * area,
-          dct,
-          blockTmp,
-          kaiser,
-          weight,
-          groups.origins[base + m]!,
-          width,
-          sums[c]!,
-          weights[c]!,
-        );
-      }
+      estimate.addGroup(g, size, groups.origins, base, c, 1 / (s2 * Math.max(energy, 1e-6)));
     }
   }
-  return sums.map((s, c) => {
-    const w = weights[c]!;
-    for (let i = 0; i < count; i++) s[i] = s[i]! / w[i]!;
-    return s;
-  });
+  return estimate.result();
 }
 
 export interface Bm3dOptions {
