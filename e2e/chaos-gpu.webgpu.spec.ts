@@ -61,6 +61,8 @@ test('WebGPU device lost mid-job: the job goes on on WASM, completes once, and s
   test.skip(!hasAdapter, 'this browser offers no WebGPU adapter');
 
   await chooseOperation(page, 'Upscale ×2');
+  // The faithful ×2 model (ESRGAN medium): on a software WebGPU adapter Real-ESRGAN takes minutes.
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('faithful');
   await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('webgpu');
   await addPhotos(page, [fixture('photo-small-32.png')]);
   const row = jobRow(page, 'photo-small-32.png');

@@ -89,10 +89,16 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   } else notes.push('repair: off (auto_repair_damage false)');
   ctx.throwIfCanceled();
 
-  // The fill's pixels are left out of the levels: a white scratch is not the paper's white.
-  const fading = measureFading(image.data, width, height, repaired);
-  correctFading(image.data, fading);
-  notes.push(`levels: ${fading.reason}`);
+  // Colorizing keeps the photo's own tones (colorization_strength says so), so their levels are
+  // left as they are; otherwise the fill's pixels are left out of the levels: a white scratch
+  // is not the paper's white.
+  if (hasHints(params) || params.enable_colorization === true) {
+    notes.push('levels: left as they are (colorizing keeps the photo’s own tones)');
+  } else {
+    const fading = measureFading(image.data, width, height, repaired);
+    correctFading(image.data, fading);
+    notes.push(`levels: ${fading.reason}`);
+  }
   ctx.progress(0.32, null);
   ctx.throwIfCanceled();
 
