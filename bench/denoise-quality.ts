@@ -20,7 +20,7 @@ import { bm3d, bm3dContext, bm3dProfile } from '../src/engine/operations/denoise
 import { estimateNoiseSigma } from '../src/engine/operations/denoise/noise-estimate.ts';
 import { assumedSigma } from '../src/engine/operations/denoise/plan.ts';
 import { nlmParameters, nlmStrength, nonLocalMeans } from './denoise-nlm.ts';
-import { PHOTOS, addNoise, centreCrop, decodeAny, groundTruths } from './lib/photos.ts';
+import { PHOTOS, addNoise, centreCrop, decodeAny, groundTruths, photoDebs } from './lib/photos.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -129,8 +129,7 @@ interface Row {
  * traces stay in the ground truth, so every filter scores a little lower than on the shrunk set.
  */
 async function fullSizePhotos() {
-  await groundTruths(8, 8); // unpacks the photo packages where bench/lib/photos.ts keeps them
-  const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'tmp/photo-debs/x');
+  const dir = await photoDebs();
   return Promise.all(
     PHOTOS.map(async (photo) => {
       const full = await decodeAny(new Uint8Array(await readFile(path.join(dir, photo.file))));

@@ -10,22 +10,11 @@
 // photo squeezed to 40..200 with a warm cast, corrected, scored by PSNR and ΔE (CIE76).
 // Writes old-photo-quality.json and .md under --out, and crops (damaged | ours | original) under
 // --out/crops.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import decodeJpeg, { init as initJpegDecode } from '@jsquash/jpeg/decode.js';
-import {
-  type RgbaImage,
-  decodePng,
-  downscaleArea,
-  encodePng,
-  psnr,
-  ssim,
-} from '../e2e/support/images.ts';
+import { type RgbaImage, downscaleArea, encodePng, psnr, ssim } from '../e2e/support/images.ts';
 import { damageRandomly } from '../src/engine/operations/restore-old-photo/old-photo-fixture.ts';
 import { repairScratches } from '../src/engine/operations/restore-old-photo/repair.ts';
 import {
@@ -35,8 +24,8 @@ import {
 } from '../src/engine/operations/restore-old-photo/levels.ts';
 import { estimateNoiseSigma, luma } from '../src/engine/operations/restore-old-photo/defects.ts';
 import { dilateMask } from '../src/engine/inpaint/mask.ts';
+import { OPENCV, SKIMAGE, cropImage, decodeAny, photoDebs } from './lib/photos.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -47,11 +36,8 @@ const ONLY = args.get('photos')?.split(',');
 const OUT = args.get('out') ?? 'bench/results';
 const SEED = Number(args.get('seed') ?? 1);
 
-// Photos: scikit-image's and OpenCV's sample pictures from their Debian packages (fetched once
-// with `apt-get download` into bench/tmp, never installed), and two found on most machines here.
-const DEBS = path.join(ROOT, 'bench/tmp/photo-debs');
-const SKIMAGE = 'usr/lib/python3/dist-packages/skimage/data';
-const OPENCV = 'usr/share/doc/opencv-doc/examples/data';
+// Photos: scikit-image's and OpenCV's sample pictures (bench/lib/photos.ts), and one found on
+// some machines here (skipped where it is missing).
 const SOURCES: { name: string; file: string; kind: string }[] = [
   { name: 'astronaut', file: `${SKIMAGE}/astronaut.png`, kind: 'portrait, hair, flag' },
   { name: 'camera', file: `${SKIMAGE}/camera.png`, kind: 'grey, tripod legs' },
@@ -68,55 +54,17 @@ const SOURCES: { name: string; file: string; kind: string }[] = [
   },
 ];
 
-async function unpacked(): Promise<string> {
-  const dir = path.join(DEBS, 'x');
-  if (existsSync(path.join(dir, SKIMAGE)) && existsSync(path.join(dir, OPENCV))) return dir;
-  await mkdir(DEBS, { recursive: true });
-  await promisify(execFile)('apt-get', ['download', 'python3-skimage', 'opencv-doc'], {
-    cwd: DEBS,
-  });
-  for (const deb of (await readdir(DEBS)).filter((f) => f.endsWith('.deb'))) {
-    await promisify(execFile)('dpkg', ['-x', path.join(DEBS, deb), dir]);
-  }
-  return dir;
-}
-
-async function decodeAny(bytes: Uint8Array): Promise<RgbaImage> {
-  let image: RgbaImage;
-  if (bytes[0] === 0x89) image = decodePng(bytes);
-  else {
-    const wasm = await WebAssembly.compile(
-      await readFile(path.join(ROOT, 'node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm')),
-    );
-    await initJpegDecode(wasm);
-    const d = await decodeJpeg(bytes.buffer as ArrayBuffer);
-    image = { width: d.width, height: d.height, data: new Uint8Array(d.data) };
-  }
-  const data = new Uint8Array(image.data);
-  for (let i = 3; i < data.length; i += 4) data[i] = 255;
-  return { width: image.width, height: image.height, data };
-}
-
-function crop(image: RgbaImage, x0: number, y0: number, w: number, h: number): RgbaImage {
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    const from = ((y0 + y) * image.width + x0) * 4;
-    data.set(image.data.subarray(from, from + w * 4), y * w * 4);
-  }
-  return { width: w, height: h, data };
-}
-
 /** At most 512 px a side: the photo halved (area average) if larger, then its centre. */
 function benchSize(image: RgbaImage, name: string): RgbaImage {
   // The harbour picture carries a logo on its left: its right part is the photo.
-  if (name === 'harbour') return crop(image, 470, 0, 430, 277);
+  if (name === 'harbour') return cropImage(image, 470, 0, 430, 277);
   let img = image;
   if (Math.min(img.width, img.height) > 600) {
-    img = downscaleArea(crop(img, 0, 0, img.width & ~1, img.height & ~1), 2);
+    img = downscaleArea(cropImage(img, 0, 0, img.width & ~1, img.height & ~1), 2);
   }
   const w = Math.min(512, img.width);
   const h = Math.min(512, img.height);
-  return crop(img, (img.width - w) >> 1, (img.height - h) >> 1, w, h);
+  return cropImage(img, (img.width - w) >> 1, (img.height - h) >> 1, w, h);
 }
 
 function maskedPsnr(a: RgbaImage, b: RgbaImage, keep: (i: number) => boolean): number {
@@ -214,7 +162,7 @@ interface Row {
   note: string;
 }
 
-const dir = await unpacked();
+const dir = await photoDebs();
 await mkdir(path.join(OUT, 'crops'), { recursive: true });
 const rows: Row[] = [];
 for (const [index, source] of SOURCES.entries()) {

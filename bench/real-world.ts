@@ -22,7 +22,7 @@ import {
   ssim,
 } from '../e2e/support/images.ts';
 import { nativeSession, runNative } from './lib/native.ts';
-import { addNoise, groundTruths, jpegRoundTrip } from './lib/photos.ts';
+import { addNoise, cropImage, groundTruths, jpegRoundTrip } from './lib/photos.ts';
 import { strip } from './lib/strip.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,20 +50,6 @@ function score(out: RgbaImage, original: RgbaImage): Score {
     sharpness: round(meanGradient(out) / meanGradient(original)),
     blockiness: round(blockiness(out, 8 * SCALE)),
   };
-}
-
-function crop(image: RgbaImage, x0: number, y0: number, side: number): RgbaImage {
-  const data = new Uint8Array(side * side * 4);
-  for (let y = 0; y < side; y++) {
-    data.set(
-      image.data.subarray(
-        ((y0 + y) * image.width + x0) * 4,
-        ((y0 + y) * image.width + x0 + side) * 4,
-      ),
-      y * side * 4,
-    );
-  }
-  return { width: side, height: side, data };
 }
 
 function nearest(image: RgbaImage, factor: number): RgbaImage {
@@ -148,12 +134,12 @@ export async function realWorldQuality(threads: number): Promise<RealWorldResult
       let best = { x: 0, y: 0, g: -1 };
       for (let y = 0; y + side <= original.height; y += 16) {
         for (let x = 0; x + side <= original.width; x += 16) {
-          const g = meanGradient(crop(original, x, y, side), 1);
+          const g = meanGradient(cropImage(original, x, y, side, side), 1);
           if (g > best.g) best = { x, y, g };
         }
       }
       const panels = [nearest(small, SCALE), ...outputs.map(([, image]) => image), original].map(
-        (image) => nearest(crop(image, best.x, best.y, side), 2),
+        (image) => nearest(cropImage(image, best.x, best.y, side, side), 2),
       );
       await writeFile(
         path.join(

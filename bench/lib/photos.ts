@@ -17,8 +17,8 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TMP = path.join(ROOT, 'bench/tmp/photo-debs');
 
-const SKIMAGE = 'usr/lib/python3/dist-packages/skimage/data';
-const OPENCV = 'usr/share/doc/opencv-doc/examples/data';
+export const SKIMAGE = 'usr/lib/python3/dist-packages/skimage/data';
+export const OPENCV = 'usr/share/doc/opencv-doc/examples/data';
 
 /** Scenes of different kinds: a portrait, food, a pet, machines, buildings, nature, sport. */
 export const PHOTOS: readonly { name: string; file: string; credit: string }[] = [
@@ -46,7 +46,8 @@ function initCodecs(): Promise<void> {
   return codecsReady;
 }
 
-async function unpacked(): Promise<string> {
+/** The folder the two packages are unpacked in (fetched and unpacked on first use). */
+export async function photoDebs(): Promise<string> {
   const dir = path.join(TMP, 'x');
   if (existsSync(path.join(dir, SKIMAGE)) && existsSync(path.join(dir, OPENCV))) return dir;
   await mkdir(TMP, { recursive: true });
@@ -83,20 +84,27 @@ export async function jpegRoundTrip(image: RgbaImage, quality: number): Promise<
   return decodeAny(new Uint8Array(bytes));
 }
 
-/** The centre crop of `image`, `width`×`height`. */
+/** The `width`×`height` region of `image` whose top-left corner is (x0, y0). */
+export function cropImage(
+  image: RgbaImage,
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = ((y0 + y) * image.width + x0) * 4;
+    data.set(image.data.subarray(from, from + width * 4), y * width * 4);
+  }
+  return { width, height, data };
+}
+
+/** The centre crop of `image`, `width`×`height` at most. */
 export function centreCrop(image: RgbaImage, width: number, height: number): RgbaImage {
-  const x0 = Math.max(0, Math.floor((image.width - width) / 2));
-  const y0 = Math.max(0, Math.floor((image.height - height) / 2));
   const w = Math.min(width, image.width);
   const h = Math.min(height, image.height);
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    data.set(
-      image.data.subarray(((y0 + y) * image.width + x0) * 4, ((y0 + y) * image.width + x0 + w) * 4),
-      y * w * 4,
-    );
-  }
-  return { width: w, height: h, data };
+  return cropImage(image, (image.width - w) >> 1, (image.height - h) >> 1, w, h);
 }
 
 /**
@@ -104,7 +112,7 @@ export function centreCrop(image: RgbaImage, width: number, height: number): Rgb
  * JPEG blocks and sensor noise), then its centre `width`×`height`.
  */
 export async function groundTruths(width: number, height: number) {
-  const dir = await unpacked();
+  const dir = await photoDebs();
   return Promise.all(
     PHOTOS.map(async (photo) => {
       const full = await decodeAny(new Uint8Array(await readFile(path.join(dir, photo.file))));
