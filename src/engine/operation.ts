@@ -1,43 +1,66 @@
 import type { EngineRecord } from '../jobs/job.ts';
 import type { PreviewBand } from './preview.ts';
 
+/** How the app's settings panel shows a parameter; the API and its docs ignore it. */
+export interface ParamForm {
+  /**
+   * The value the settings panel starts with where the API has no default (null): what makes
+   * the operation run as it first appears (a white background, the whole photo as the crop).
+   */
+  formDefault?: unknown;
+  /** The panel shows and sends this parameter only while another one has this value. */
+  shownWhen?: { param: string; equals: string };
+  /** Which control edits a structured value; without one, a JSON text box. */
+  control?: 'colour' | 'crop' | 'resize' | 'upload';
+  /** Detail for those who want it, shown behind a disclosure under the short help. */
+  more?: string;
+}
+
 /** A parameter as the UI, the API validators and the docs all read it. */
-export type ParamSpec =
-  | {
-      type: 'integer' | 'number';
-      label: string;
-      help: string;
-      default: number;
-      min: number;
-      max: number;
-      /** When set, only these values are allowed (e.g. the scales a model exists for). */
-      choices?: readonly number[];
-      /** Values the UI offers as one-click choices; unlike `choices`, all of min..max is allowed. */
-      presets?: readonly number[];
-      required?: boolean;
-    }
-  | { type: 'boolean'; label: string; help: string; default: boolean; required?: boolean }
-  | {
-      type: 'enum';
-      label: string;
-      help: string;
-      default: string;
-      choices: readonly string[];
-      required?: boolean;
-    }
-  | {
-      /** A structured value (an object or an array), checked by its own `validate`. */
-      type: 'json';
-      label: string;
-      help: string;
-      /** Absent unless given; `null` given explicitly means the same. */
-      default: null;
-      /** JSON Schema of the value, for /openapi.json and any form that edits it. */
-      schema: Readonly<Record<string, unknown>>;
-      /** What is wrong with a non-null value, as a phrase after its name; null when it is fine. */
-      validate(value: unknown): string | null;
-      required?: boolean;
-    };
+export type ParamSpec = ParamForm &
+  (
+    | {
+        type: 'integer' | 'number';
+        label: string;
+        help: string;
+        default: number;
+        min: number;
+        max: number;
+        /** When set, only these values are allowed (e.g. the scales a model exists for). */
+        choices?: readonly number[];
+        /** Values the UI offers as one-click choices; unlike `choices`, all of min..max is allowed. */
+        presets?: readonly number[];
+        /** Unit shown after the value in the app (e.g. 'px', '%'). */
+        unit?: string;
+        required?: boolean;
+      }
+    | { type: 'boolean'; label: string; help: string; default: boolean; required?: boolean }
+    | {
+        type: 'enum';
+        label: string;
+        help: string;
+        default: string;
+        choices: readonly string[];
+        /** Plain words for each choice in the app, by value; the API takes the values. */
+        choiceLabels?: Readonly<Record<string, string>>;
+        /** Choices the app leaves out: another name for one shown, or one that cannot run here. */
+        hiddenChoices?: readonly string[];
+        required?: boolean;
+      }
+    | {
+        /** A structured value (an object or an array), checked by its own `validate`. */
+        type: 'json';
+        label: string;
+        help: string;
+        /** Absent unless given; `null` given explicitly means the same. */
+        default: null;
+        /** JSON Schema of the value, for /openapi.json and any form that edits it. */
+        schema: Readonly<Record<string, unknown>>;
+        /** What is wrong with a non-null value, as a phrase after its name; null when it is fine. */
+        validate(value: unknown): string | null;
+        required?: boolean;
+      }
+  );
 
 export interface OperationMeta {
   name: string;

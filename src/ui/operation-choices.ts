@@ -1,6 +1,7 @@
 import type { OperationMeta, ParamSpec } from '../engine/operation.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import type { JobSpec, Operation } from '../jobs/job.ts';
+import { formParams } from './controls/form-params.ts';
 
 /** The parameter a painted mask fills (remove-object, remove-text): the painter sets it. */
 export const MASK_PARAM = 'mask_data_url';
@@ -44,13 +45,12 @@ export function operationOf(choice: Choice): Operation {
   const required = Object.entries(meta?.params ?? {}).filter(
     ([, spec]) => spec.required && spec.default !== null,
   );
-  return {
-    type: choice.type,
-    params: {
-      ...Object.fromEntries(required.map(([k, spec]) => [k, spec.default])),
-      ...choice.params,
-    },
+  const params = {
+    ...Object.fromEntries(required.map(([k, spec]) => [k, spec.default])),
+    ...choice.params,
   };
+  // The settings panel's own defaults (a white background colour): every choice runs as offered.
+  return { type: choice.type, params: meta ? formParams(meta, params) : params };
 }
 
 /** The picker's choice an operation matches: its type, and every value the choice fixes. */
@@ -82,3 +82,31 @@ export function needsMask(operation: Operation): boolean {
   const auto = meta.params.auto_detect;
   return !(auto && (operation.params.auto_detect ?? auto.default) === true);
 }
+
+/** The cards' groups, by outcome, in the order a person meets them. */
+export const operationGroups = [
+  { id: 'enlarge', types: ['enhance', 'enhance-anime'] },
+  {
+    id: 'repair',
+    types: ['restore-old-photo', 'denoise', 'deblur', 'enhance-face', 'remove-frame'],
+  },
+  { id: 'cutout', types: ['remove-background', 'replace-background', 'blur-background'] },
+  { id: 'retouch', types: ['remove-object', 'remove-text'] },
+  { id: 'convert', types: ['convert', 'compress-optimize', 'crop-resize', 'smart-crop'] },
+] as const satisfies readonly { id: string; types: readonly string[] }[];
+
+/** The choice a card starts at: the one matching the operation's own defaults (Upscale ×4). */
+export function defaultChoice(type: string): Choice | undefined {
+  const meta = operationMetas[type];
+  const ofType = choices.filter((c) => c.type === type);
+  return (
+    ofType.find((c) => Object.entries(c.params).every(([k, v]) => meta?.params[k]?.default === v)) ??
+    ofType[0]
+  );
+}
+
+/**
+ * What "Add a step" starts from: the cheapest step that makes sense after any other, a
+ * format conversion (no model, no download, instant).
+ */
+export const cheapestStep = (): Operation => operationOf(defaultChoice('convert') ?? choices[0]!);

@@ -8,8 +8,10 @@ export const meta: OperationMeta = {
   params: {
     blur_radius: {
       type: 'number',
-      label: 'Blur radius',
-      help: 'Strength of the background blur, in pixels of the image: the standard deviation of the Gaussian, as CSS blur() counts it.',
+      label: 'Blur strength',
+      help: 'How strongly the background is blurred, in pixels of the photo: 1 barely softens it, 100 melts it away.',
+      more: 'The standard deviation of the Gaussian blur, as CSS blur() counts it.',
+      unit: 'px',
       default: 20,
       min: 1,
       max: 100,
@@ -20,6 +22,7 @@ export const meta: OperationMeta = {
       help: 'png (lossless, keeps any transparency the photo had) or jpg.',
       default: 'png',
       choices: ['png', 'jpg'],
+      choiceLabels: { png: 'PNG (best quality)', jpg: 'JPEG (smaller file)' },
     },
   },
   models: ['isnet'],

@@ -9,7 +9,7 @@ export const meta: OperationMeta = {
     quality: {
       type: 'integer',
       label: 'Quality',
-      help: '1 (smallest file) to 100 (best). 100 keeps PNGs lossless; JPEG, WebP and AVIF are re-encoded at this quality.',
+      help: '1 (smallest file) to 100 (best). 100 keeps PNGs lossless; JPEG, WebP and AVIF are saved again at this quality.',
       default: 85,
       min: 1,
       max: 100,

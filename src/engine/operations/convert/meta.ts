@@ -9,9 +9,18 @@ export const meta: OperationMeta = {
     output_format: {
       type: 'enum',
       label: 'Format',
-      help: 'png (lossless, oxipng-optimised), jpg or jpeg (MozJPEG; JPEG has no transparency, so transparent pixels are composited over white), webp (libwebp, keeps transparency), or avif (libavif, keeps transparency; a Kintsugi extra beyond the seed’s png/jpg/jpeg/webp).',
+      help: 'png (lossless), jpg or jpeg (no transparency: transparent parts become white), webp (keeps transparency) or avif (smallest, keeps transparency).',
+      more: 'PNG is optimised with oxipng, JPEG encoded with MozJPEG, WebP with libwebp and AVIF with libavif.',
       default: 'png',
       choices: outputFormats,
+      choiceLabels: {
+        png: 'PNG (lossless)',
+        jpg: 'JPEG (.jpg, photos, no transparency)',
+        jpeg: 'JPEG (.jpeg, photos, no transparency)',
+        webp: 'WebP (small, keeps transparency)',
+        avif: 'AVIF (smallest, keeps transparency)',
+      },
+      hiddenChoices: ['jpeg'],
       required: true,
     },
     quality: {

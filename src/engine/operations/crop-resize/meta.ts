@@ -20,6 +20,8 @@ export const meta: OperationMeta = {
       label: 'Crop',
       help: '{"pixels": [x, y, width, height]} or {"percentage": [x, y, width, height]} (0–100 of the image), measured from the top-left corner; it must lie inside the image.',
       default: null,
+      formDefault: { percentage: [0, 0, 100, 100] },
+      control: 'crop',
       schema: {
         type: 'object',
         additionalProperties: false,
@@ -40,6 +42,7 @@ export const meta: OperationMeta = {
       label: 'Resize',
       help: '{"width", "height", "maintain_aspect"}: with both sides and maintain_aspect (the default, true) the image fits inside them; with maintain_aspect false it is stretched to exactly them; with one side the other follows the aspect.',
       default: null,
+      control: 'resize',
       schema: {
         type: 'object',
         additionalProperties: false,

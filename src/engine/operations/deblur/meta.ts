@@ -9,7 +9,8 @@ export const meta: OperationMeta = {
     strength: {
       type: 'number',
       label: 'Strength',
-      help: 'How much of the measured blur to undo: 1 undoes exactly what the edges show, 0.5 half of its width (gentler), 1.5 half again more (for a picture softer than it measures).',
+      help: 'How much of the measured blur to undo: 1 undoes what the edges show, 0.5 is gentler, 1.5 sharpens more (for a picture softer than it measures).',
+      more: '0.5 undoes half of the measured blur width, 1.5 half again more.',
       default: 1,
       min: 0.5,
       max: 1.5,

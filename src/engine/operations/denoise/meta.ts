@@ -9,7 +9,8 @@ export const meta: OperationMeta = {
     enhancement_level: {
       type: 'number',
       label: 'Strength',
-      help: 'How hard to denoise, 0 (lightest) to 1 (strongest). For JPEG artefacts it picks the CUnet model: below 0.25 level 0, below 0.5 level 1, below 0.75 level 2, otherwise level 3. For grainy noise it sets how much noise CBM3D removes: 0.5 removes as much as was measured in the photo, 0 about 60 % of that (keeps more fine detail and some grain), 1 about 140 % (smoother).',
+      help: 'How hard to clean, 0 (lightest, keeps fine detail and some grain) to 1 (strongest, smoother). 0.5 removes as much noise as was measured in the photo.',
+      more: 'For JPEG artefacts it picks the CUnet model: below 0.25 level 0, below 0.5 level 1, below 0.75 level 2, otherwise level 3. For grainy noise it sets how much noise CBM3D removes: 0.5 removes as much as was measured in the photo, 0 about 60 % of that, 1 about 140 %.',
       default: 0.5,
       min: 0,
       max: 1,

@@ -9,7 +9,7 @@ export const meta: OperationMeta = {
     enhancement_level: {
       type: 'number',
       label: 'Strength',
-      help: '0 leaves the photo as it is, 1 uses the rebuilt faces fully; in between, a blend.',
+      help: '0 leaves the photo as it is, 1 uses the redrawn faces fully; in between, a blend.',
       default: 0.8,
       min: 0,
       max: 1,

@@ -16,7 +16,9 @@ export const meta: OperationMeta = {
     scale: {
       type: 'integer',
       label: 'Scale',
-      help: 'How many times wider and taller the result is: any whole number from 2 to 8. Real-ESRGAN works at ×4; other sizes are made from its ×4 result with a high-quality (Lanczos) resize.',
+      help: 'How many times wider and taller the result is: any whole number from 2 to 8.',
+      more: 'Real-ESRGAN works at ×4; other sizes are made from its ×4 result with a high-quality (Lanczos) resize.',
+      unit: '×',
       default: 4,
       min: 2,
       max: 8,
@@ -26,9 +28,16 @@ export const meta: OperationMeta = {
     model: {
       type: 'enum',
       label: 'Model',
-      help: 'auto picks for this device. real-esrgan: Real-ESRGAN general, sharp and quick anywhere. best: Real-ESRGAN x4plus, the most natural texture, made for a graphics card (the auto choice with one); without one it is 30 to 45 times slower, about half an hour for a 1-megapixel photo. faithful: ESRGAN medium, fastest and closest to the input, little sharper than a plain resize.',
+      help: 'auto picks for this device. real-esrgan: sharp and quick anywhere. best: the most natural texture, made for a graphics card; without one it is 30 to 45 times slower. faithful: fastest and closest to the photo, little sharper than a plain resize.',
+      more: 'real-esrgan is Real-ESRGAN general (realesr-general-x4v3); best is Real-ESRGAN x4plus, which auto picks when a graphics card is present (about half an hour for a 1-megapixel photo without one); faithful is ESRGAN medium.',
       default: 'auto',
       choices: PHOTO_MODEL_CHOICES,
+      choiceLabels: {
+        auto: 'Automatic',
+        'real-esrgan': 'Real-ESRGAN (sharp, general photos)',
+        best: 'Best (slow, Real-ESRGAN x4plus)',
+        faithful: 'Faithful (fastest)',
+      },
     },
   },
   models: [

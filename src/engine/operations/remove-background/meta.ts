@@ -12,6 +12,7 @@ export const meta: OperationMeta = {
       help: 'png keeps the transparency; jpg has none, so the cut-out subject is put on white.',
       default: 'png',
       choices: ['png', 'jpg'],
+      choiceLabels: { png: 'PNG (transparent background)', jpg: 'JPEG (on white)' },
     },
   },
   models: ['isnet'],

@@ -28,16 +28,26 @@ export const meta: OperationMeta = {
     background_type: {
       type: 'enum',
       label: 'Background',
-      help: 'color: background_color; image: the upload background_image_key, scaled to cover the photo; transparent: a cut-out PNG; prompt: a generated scene (needs a model this version does not have).',
+      help: 'color: a plain colour (background_color); image: another picture (background_image_key), scaled to cover the photo; transparent: a cut-out PNG; prompt: a generated scene (needs a model this version does not have).',
       default: 'color',
       choices: backgroundTypes,
+      choiceLabels: {
+        color: 'Colour',
+        image: 'Picture',
+        transparent: 'Transparent',
+        prompt: 'Described scene (not available)',
+      },
+      hiddenChoices: ['prompt'],
       required: true,
     },
     background_color: {
       type: 'json',
       label: 'Colour',
-      help: 'For background_type color: #RRGGBB.',
+      help: 'For background_type color: the colour as #RRGGBB, e.g. #FFFFFF for white.',
       default: null,
+      formDefault: '#FFFFFF',
+      shownWhen: { param: 'background_type', equals: 'color' },
+      control: 'colour',
       schema: { type: 'string', pattern: HEX_COLOR.source, examples: ['#FFFFFF'] },
       validate: (v) => (typeof v === 'string' && HEX_COLOR.test(v) ? null : 'must be #RRGGBB'),
     },
@@ -46,6 +56,8 @@ export const meta: OperationMeta = {
       label: 'Background image',
       help: 'For background_type image: the storage_key of an image uploaded to /api/v1/upload/api with the same API key.',
       default: null,
+      shownWhen: { param: 'background_type', equals: 'image' },
+      control: 'upload',
       // `format: storage-key` makes the operations dialect check that the upload exists.
       schema: { type: 'string', format: 'storage-key', examples: ['uploads/key-id/abc.jpg'] },
       validate: (v) =>
@@ -58,6 +70,7 @@ export const meta: OperationMeta = {
       label: 'Prompt',
       help: 'For background_type prompt: a description of the scene. Not available in this version.',
       default: null,
+      shownWhen: { param: 'background_type', equals: 'prompt' },
       schema: { type: 'string', maxLength: 1000 },
       validate: (v) =>
         typeof v === 'string' && v.length <= 1000

@@ -17,7 +17,9 @@ export const meta: OperationMeta = {
     padding_percent: {
       type: 'number',
       label: 'Padding',
-      help: 'Room kept around the subject: faces are grown by this percentage of their size on every side before the crop must hold them, and salient content is scored only inside the crop less this margin, so it sits away from the edges.',
+      help: 'Room kept around the subject, in percent of its size, so it sits away from the edges.',
+      more: 'Faces are grown by this percentage of their size on every side before the crop must hold them, and salient content is scored only inside the crop less this margin.',
+      unit: '%',
       default: 10,
       min: 0,
       max: 30,
