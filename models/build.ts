@@ -18,7 +18,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { decodePng, resizeBicubic } from '../e2e/support/images.ts';
+import { decodePng, resizeBicubic } from './lib/png.ts';
 import { psnrNchw, readPngAsNchw, rgbaToNchw, runOnnx, type NchwImage } from './evaluate.ts';
 import {
   GRAPH_INPUT_NAME,
@@ -307,7 +307,7 @@ const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 const CACHE_DIR = path.join(MODELS_DIR, '.cache');
 const MANIFEST_PATH = path.join(MODELS_DIR, 'manifest.json');
 /** The photo the fp16w check runs on: 32 px, so even the ×8 model checks in well under 1 s. */
-const FP16_CHECK_IMAGE = path.join(REPO_ROOT, 'e2e/fixtures/photo-small-32.png');
+const FP16_CHECK_IMAGE = path.join(REPO_ROOT, 'models/lib/check-images/photo-small-32.png');
 // Any change to these files can change the ONNX bytes or the fp16w decision, so they are part
 // of the cache key.
 const CONVERTER_FILES = [
@@ -317,12 +317,14 @@ const CONVERTER_FILES = [
   'models/ncnn.ts',
   'models/ncnn-to-onnx.ts',
   'models/quantize.ts',
+  'models/lib/float16.ts',
+  'models/lib/tfjs-weights.ts',
   'models/evaluate.ts',
-  'e2e/support/images.ts',
-  'e2e/fixtures/photo-small-32.png',
+  'models/lib/png.ts',
+  'models/lib/check-images/photo-small-32.png',
 ].map((file) => path.join(REPO_ROOT, file));
 /** The photo the graph models' fp16w check runs on, resized to each model's input. */
-const GRAPH_CHECK_IMAGE = path.join(REPO_ROOT, 'e2e/fixtures/photo-original-128.png');
+const GRAPH_CHECK_IMAGE = path.join(REPO_ROOT, 'models/lib/check-images/photo-original-128.png');
 // The graph models' keys add their converter, their table (bounds included) and check photo
 // to the above; a change to these alone leaves the upscalers' keys, and files, as they are.
 const GRAPH_CONVERTER_FILES = [
@@ -330,13 +332,13 @@ const GRAPH_CONVERTER_FILES = [
   ...[
     'models/tfjs-graph-to-onnx.ts',
     'models/graph-models.ts',
-    'e2e/fixtures/photo-original-128.png',
+    'models/lib/check-images/photo-original-128.png',
   ].map((file) => path.join(REPO_ROOT, file)),
 ];
 // RIFE's key adds its own description and check photo to the upscalers'.
 const RIFE_CONVERTER_FILES = [
   ...CONVERTER_FILES,
-  ...['models/rife.ts', 'e2e/fixtures/photo-original-128.png'].map((file) =>
+  ...['models/rife.ts', 'models/lib/check-images/photo-original-128.png'].map((file) =>
     path.join(REPO_ROOT, file),
   ),
 ];

@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-web';
-import { decodePng, type RgbaImageLike } from '../e2e/support/images.ts';
+import { decodePng, type RgbaImageLike } from './lib/png.ts';
 
 /** RGB planes, NCHW with N = 1, in a model's value range. */
 export interface NchwImage {

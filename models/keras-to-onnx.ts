@@ -10,6 +10,7 @@
 import type { onnx } from 'onnx-proto';
 import { attribute, encodeModel, floatTensor, floatValueInfo, node, type Dim } from './onnx.ts';
 import { firstOnlyInput, namesOf, sameChannels } from './layer-helpers.ts';
+import { isRecord, parseWeightSpecs, readWeights } from './lib/tfjs-weights.ts';
 
 export interface ConvertOptions {
   inputName: string;
@@ -36,13 +37,6 @@ interface KerasFunctionalConfig {
   layers: KerasLayer[];
   input_layers: InboundRef[];
   output_layers: InboundRef[];
-}
-
-interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: unknown;
 }
 
 interface Weight {
@@ -310,10 +304,6 @@ function configPair(ctx: LayerContext, key: string, fallback?: [number, number])
 // ---------------------------------------------------------------------------------------------
 // model.json parsing.
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseFunctionalConfig(modelJson: object): KerasFunctionalConfig {
   const topology = (modelJson as { modelTopology?: unknown }).modelTopology;
   if (!isRecord(topology)) throw new Error('model.json has no modelTopology');
@@ -379,56 +369,14 @@ function parseRef(value: unknown, where: string): InboundRef {
   throw new Error(`${where}: malformed tensor reference ${JSON.stringify(value)}`);
 }
 
-function parseWeightSpecs(modelJson: object): WeightSpec[] {
-  const manifest = (modelJson as { weightsManifest?: unknown }).weightsManifest;
-  if (!Array.isArray(manifest)) throw new Error('model.json has no weightsManifest');
-  return manifest.flatMap((group: unknown) => {
-    if (!isRecord(group) || !Array.isArray(group.weights)) {
-      throw new Error('weightsManifest group has no weights list');
-    }
-    return group.weights.map((spec: unknown) => {
-      if (
-        !isRecord(spec) ||
-        typeof spec.name !== 'string' ||
-        typeof spec.dtype !== 'string' ||
-        !Array.isArray(spec.shape) ||
-        !spec.shape.every((dim) => typeof dim === 'number')
-      ) {
-        throw new Error(`malformed weight spec ${JSON.stringify(spec)}`);
-      }
-      return {
-        name: spec.name,
-        dtype: spec.dtype,
-        shape: spec.shape as number[],
-        quantization: spec.quantization,
-      };
-    });
-  });
-}
-
-/** Slices the concatenated shard bytes into named weights, in weightsManifest order. */
-function readWeights(specs: readonly WeightSpec[], weights: ArrayBuffer): Map<string, Weight> {
+/** The weights by name; a Keras layer only ever holds float32 (quantized ones are widened). */
+function floatWeights(modelJson: object, weights: ArrayBuffer): Map<string, Weight> {
   const byName = new Map<string, Weight>();
-  let offset = 0;
-  for (const spec of specs) {
-    if (spec.dtype !== 'float32' || spec.quantization !== undefined) {
-      throw new Error(`Weight '${spec.name}': only unquantized float32 weights are supported`);
+  for (const [name, weight] of readWeights(parseWeightSpecs(modelJson), weights)) {
+    if (!(weight.data instanceof Float32Array)) {
+      throw new Error(`Weight '${name}': only float32 weights are supported`);
     }
-    const byteLength = spec.shape.reduce((product, dim) => product * dim, 1) * 4;
-    if (offset + byteLength > weights.byteLength) {
-      throw new Error(`Weight '${spec.name}' runs past the end of the weights buffer`);
-    }
-    // slice() copies into a fresh, 4-byte-aligned buffer for the Float32Array view.
-    byName.set(spec.name, {
-      shape: spec.shape,
-      data: new Float32Array(weights.slice(offset, offset + byteLength)),
-    });
-    offset += byteLength;
-  }
-  if (offset !== weights.byteLength) {
-    throw new Error(
-      `weightsManifest describes ${offset} bytes but the weights buffer has ${weights.byteLength}`,
-    );
+    byName.set(name, { shape: weight.shape, data: weight.data });
   }
   return byName;
 }
@@ -442,7 +390,7 @@ export function convertKerasLayersModel(
   opts: ConvertOptions,
 ): Uint8Array {
   const model = parseFunctionalConfig(modelJson);
-  const weightsByName = readWeights(parseWeightSpecs(modelJson), weights);
+  const weightsByName = floatWeights(modelJson, weights);
   const usedWeights = new Set<string>();
 
   const layersByName = new Map<string, KerasLayer>();

@@ -8,6 +8,8 @@
 // magic number, and the .bin has no index, so a layer's weights are found only by knowing, from
 // its type and parameters, how many values each earlier layer read.
 
+import { float16ToFloat32 } from './lib/float16.ts';
+
 const PARAM_MAGIC = 7767517;
 
 /** A `k=v` parameter. ncnn tells ints from floats by whether the text has a '.' or an exponent. */
@@ -271,14 +273,4 @@ export function parseNcnnModel(paramText: string, bin: Uint8Array): NcnnModel {
 
 function align4(byteLength: number): number {
   return Math.ceil(byteLength / 4) * 4;
-}
-
-/** IEEE 754 binary16 → number, exactly (every half is representable as a float32). */
-export function float16ToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }

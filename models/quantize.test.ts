@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { float16WeightPsnr, readPngAsNchw } from './evaluate.ts';
 import { convertKerasLayersModel } from './keras-to-onnx.ts';
 import type { Manifest } from './manifest.ts';
-import { float16ToFloat32 } from './ncnn.ts';
+import { float16ToFloat32 } from './lib/float16.ts';
 import { convertNcnnModel } from './ncnn-to-onnx.ts';
 import { onnx } from './onnx.ts';
 import { PACKAGES, fetchPackage } from './packages.ts';

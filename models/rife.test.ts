@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePng } from '../e2e/support/images.ts';
+import { decodePng } from './lib/png.ts';
 import { psnrNchw, type NchwImage } from './evaluate.ts';
 import { parseNcnnModel } from './ncnn.ts';
 import { image, runNcnnReference } from './ncnn-reference.ts';

@@ -3,7 +3,7 @@
 // to know about it, in one place.
 
 import * as ort from 'onnxruntime-web';
-import type { RgbaImageLike } from '../e2e/support/images.ts';
+import type { RgbaImageLike } from './lib/png.ts';
 import { rgbaToNchw, type NchwImage } from './evaluate.ts';
 import type { NcnnGraphInput } from './ncnn-to-onnx.ts';
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePng, resizeBicubic, type RgbaImage } from '../e2e/support/images.ts';
+import { decodePng, resizeBicubic, type RgbaImage } from './lib/png.ts';
 import {
   EXTRA_GRAPH_MODELS,
   GRAPH_INPUT_NAME,
