@@ -23,8 +23,8 @@ type OperationCost = number | ((params: Record<string, unknown>) => number);
 
 /**
  * Seed: compress-optimize, crop-resize and convert are "free, no credits". Every AI operation is
- * 1, except enhance at 8×: models exist for 2× and 4× only, so 8× is two model passes (4× then
- * 2×) and costs 2.
+ * 1, except enhance at 8×, which costs 2: it writes four times the pixels of 4× and is the
+ * longest job a photo can ask for.
  */
 export const operationCredits: Readonly<Record<string, OperationCost>> = {
   enhance: (params) => (params.scale === 8 ? 2 : 1),
