@@ -2,7 +2,8 @@ import type { OperationMeta, ParamSpec } from '../engine/operation.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import { presetDescriptions, videoOutputNote } from '../engine/video/meta.ts';
 import { availableOperations, maxOperations, maxUploadBytes } from './operations.ts';
-import { presets as restorationPresets, resolutions } from './restorations.ts';
+import { presets as restorationPresets, resolutions, restorationRequest } from './restorations.ts';
+import { bodySchema } from './body-fields.ts';
 import { dialectStatusWords } from './status-map.ts';
 import {
   listLimit as upscaleListLimit,
@@ -11,12 +12,7 @@ import {
   seedModels,
   defaultScale,
 } from './upscale.ts';
-import {
-  defaultPreset as defaultVideoPreset,
-  listLimit as videoListLimit,
-  presets as videoPresets,
-  upscaleFactor,
-} from './video.ts';
+import { listLimit as videoListLimit, videoRequest } from './video.ts';
 
 /*
  * The OpenAPI 3.1 document of all four dialects, served at /openapi.json. Enums, ranges and
@@ -140,22 +136,7 @@ function restorationSchemas(): Record<string, Schema> {
   };
   const { created_at, expires_at, ...head } = created;
   return {
-    RestorationCreateRequest: object(
-      {
-        image_url: str({
-          format: 'uri',
-          description:
-            'https URL of the photo (max 20 MB); http only for localhost, a data: URL, or a URL of this app.',
-        }),
-        preset: str({ enum: [...restorationPresets], default: 'standard' }),
-        resolution: str({ enum: [...resolutions], default: '1k' }),
-        remove_frame: { type: 'boolean', default: false },
-        colorize: { type: 'boolean', default: false },
-        callback_url: str({ format: 'uri', description: 'https (http only for localhost).' }),
-        idempotency_key: str({ minLength: 1, maxLength: 255 }),
-      },
-      ['image_url'],
-    ),
+    RestorationCreateRequest: bodySchema(restorationRequest),
     RestorationCreated: object(created, Object.keys(created)),
     Restoration: object(
       {
@@ -315,24 +296,7 @@ function videoSchemas(): Record<string, Schema> {
     eta_seconds: nullable({ type: 'integer' }),
   };
   return {
-    VideoEnhanceRequest: object(
-      {
-        video_url: str({ format: 'uri' }),
-        preset: str({
-          enum: [...videoPresets],
-          default: defaultVideoPreset,
-          description: videoPresetHelp(),
-        }),
-        upscale_factor: {
-          type: 'integer',
-          minimum: upscaleFactor.min,
-          maximum: upscaleFactor.max,
-          default: upscaleFactor.default,
-        },
-        webhook_url: str({ format: 'uri' }),
-      },
-      ['video_url'],
-    ),
+    VideoEnhanceRequest: bodySchema(videoRequest, { preset: videoPresetHelp() }),
     VideoJob: object(job, Object.keys(job)),
     VideoJobList: object(
       {

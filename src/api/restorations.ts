@@ -1,13 +1,7 @@
 import type { Job, JobSpec, Operation } from '../jobs/job.ts';
 import { creditsFor } from './credits.ts';
-import {
-  optionalBoolean,
-  optionalEnum,
-  optionalString,
-  optionalWebhookUrl,
-  nameFromUrl,
-  sourceUrl,
-} from './fields.ts';
+import { type BodyField, readBody } from './body-fields.ts';
+import { nameFromUrl } from './fields.ts';
 import { findJob } from './lookup.ts';
 import { signedOutputUrl } from './output-url.ts';
 import { readJsonObject } from './request-body.ts';
@@ -37,6 +31,23 @@ export type Resolution = (typeof resolutions)[number];
  * can only be measured when the engine fetches it.
  */
 export const maxImageBytes = 20 * 1024 * 1024;
+
+/** The create request's fields: read by the route below, described by the OpenAPI document. */
+export const restorationRequest = {
+  image_url: {
+    type: 'source',
+    kind: 'image',
+    maxDataBytes: maxImageBytes,
+    description:
+      'https URL of the photo (max 20 MB); http only for localhost, a data: URL, or a URL of this app.',
+  },
+  preset: { type: 'enum', choices: presets, default: 'standard' },
+  resolution: { type: 'enum', choices: resolutions, default: '1k' },
+  remove_frame: { type: 'boolean', default: false },
+  colorize: { type: 'boolean', default: false },
+  callback_url: { type: 'webhook', description: 'https (http only for localhost).' },
+  idempotency_key: { type: 'text', min: 1, max: 255 },
+} as const satisfies Record<string, BodyField>;
 
 const longEdge: Readonly<Record<Resolution, number>> = { '1k': 1024, '2k': 2048, '4k': 4096 };
 
@@ -137,20 +148,12 @@ const create: Route = {
   method: 'POST',
   pattern: '/api/v1/restorations',
   async handle(request, _params, ctx): Promise<ApiResponse> {
-    const body = await readJsonObject(request);
-    const image_url = sourceUrl(body, 'image_url', {
-      kind: 'image',
-      maxDataBytes: maxImageBytes,
-      origin: ctx.origin,
-    });
-    const preset = optionalEnum(body, 'preset', presets, 'standard');
-    const resolution = optionalEnum(body, 'resolution', resolutions, '1k');
-    const remove_frame = optionalBoolean(body, 'remove_frame', false);
-    const colorize = optionalBoolean(body, 'colorize', false);
-    const callback_url = optionalWebhookUrl(body, 'callback_url');
-    const idempotency_key = optionalString(body, 'idempotency_key', { min: 1, max: 255 });
-
-    const spec = restorationSpec({ preset, resolution, remove_frame, colorize });
+    const { image_url, callback_url, idempotency_key, ...choices } = readBody(
+      await readJsonObject(request),
+      restorationRequest,
+      ctx.origin,
+    );
+    const spec = restorationSpec(choices);
     // Found or made in one step: racing requests with one key get one restoration, one charge.
     const { job, created } = await ctx.jobs.createOrFind({
       dialect: 'restorations',

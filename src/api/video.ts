@@ -1,14 +1,7 @@
 import { type Job, type JobSpec, isTerminal } from '../jobs/job.ts';
 import { creditsFor } from './credits.ts';
-import {
-  dataUrlHead,
-  integerText,
-  nameFromUrl,
-  optionalEnum,
-  optionalInteger,
-  optionalWebhookUrl,
-  sourceUrl,
-} from './fields.ts';
+import { type BodyField, readBody } from './body-fields.ts';
+import { dataUrlHead, integerText, nameFromUrl } from './fields.ts';
 import { findJob } from './lookup.ts';
 import { outputTtlSeconds } from './output-url.ts';
 import { maxJsonBytes, readJsonObject } from './request-body.ts';
@@ -58,6 +51,17 @@ export const defaultPreset: VideoPreset = 'general';
 export const upscaleFactor = { min: 1, max: 4, default: 2 } as const;
 
 export const listLimit = { min: 1, max: 100, default: 20 } as const;
+
+/**
+ * The enhance request's fields: read by the route below, described by the OpenAPI document. A
+ * data: URL is bounded only by the JSON body limit; real videos come by URL.
+ */
+export const videoRequest = {
+  video_url: { type: 'source', kind: 'video', maxDataBytes: maxJsonBytes },
+  preset: { type: 'enum', choices: presets, default: defaultPreset },
+  upscale_factor: { type: 'integer', ...upscaleFactor },
+  webhook_url: { type: 'webhook' },
+} as const satisfies Record<string, BodyField>;
 
 const notFound = 'No such job';
 
@@ -122,18 +126,13 @@ const enhance: Route = {
   method: 'POST',
   pattern: '/v2/enhance',
   async handle(request, _params, ctx): Promise<ApiResponse> {
-    const body = await readJsonObject(request);
-    // A data: URL is only bounded by the JSON body limit; real videos come by URL.
-    const video_url = sourceUrl(body, 'video_url', {
-      kind: 'video',
-      maxDataBytes: maxJsonBytes,
-      origin: ctx.origin,
-    });
+    const { video_url, preset, upscale_factor, webhook_url } = readBody(
+      await readJsonObject(request),
+      videoRequest,
+      ctx.origin,
+    );
     checkDataVideo(video_url);
-    const preset = optionalEnum(body, 'preset', presets, defaultPreset);
-    const factor = optionalInteger(body, 'upscale_factor', upscaleFactor, upscaleFactor.default);
-    const webhook_url = optionalWebhookUrl(body, 'webhook_url');
-    const spec = videoSpec(preset, factor);
+    const spec = videoSpec(preset, upscale_factor);
     const job = await ctx.jobs.create({
       dialect: 'video',
       spec,
