@@ -15,7 +15,7 @@ const target = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const photo = fileURLToPath(new URL('../e2e/fixtures/photo-wide-300x200.png', import.meta.url));
 
 const sizes = {
-  desktop: { width: 1280, height: 900 },
+  desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
 } as const;
 const themes = ['light', 'dark'] as const;
@@ -37,7 +37,7 @@ async function waitForServer(): Promise<void> {
 async function shoot(page: Page, name: string): Promise<void> {
   // Let the layout and the colour transitions settle (reduced motion turns the latter off).
   await page.evaluate(() => document.fonts.ready);
-  // JPEG keeps the sixteen pictures small enough to live in the repository.
+  // JPEG keeps the pictures small enough to live in the repository.
   await page.screenshot({ path: `${target}${name}.jpg`, type: 'jpeg', quality: 80 });
   console.log(`docs/screenshots/${name}.jpg`);
 }
@@ -66,26 +66,36 @@ async function main(): Promise<void> {
         const page = await context.newPage();
         const name = (view: string) => `${view}-${theme}-${size}`;
         await page.goto(base);
-        await page.getByRole('combobox', { name: 'Operation', exact: true }).selectOption({
-          label: 'Upscale ×2',
-        });
+        await page.getByRole('heading', { name: 'Kintsugi' }).waitFor();
+        await shoot(page, name('welcome'));
+        // Staged: the photo fills the workspace and waits for Start.
         await page.getByLabel('Choose photos').setInputFiles(photo);
+        const cards = page.getByRole('radiogroup', { name: 'Operation', exact: true });
+        await cards.getByRole('radio', { name: 'Upscale', exact: true }).check();
+        await cards.getByRole('radio', { name: '×2', exact: true }).check();
+        const start = page.getByRole('button', { name: /^Start( |$)/ });
+        await start.waitFor();
+        await page.evaluate(() => scrollTo(0, 0));
+        await shoot(page, name('staged'));
+        await start.click();
         await page
           .getByRole('listitem', { name: 'photo-wide-300x200.png' })
           .and(page.locator('[data-status=completed]'))
           .waitFor({ timeout: 120_000 });
-        await shoot(page, name('main'));
+        await page.evaluate(() => scrollTo(0, 0));
+        await shoot(page, name('result'));
         await page.getByRole('radio', { name: 'Side by side' }).check();
-        await page.locator('.compare').scrollIntoViewIfNeeded();
         await shoot(page, name('compare'));
-        await page.getByText('Settings', { exact: true }).click();
-        await page.getByRole('region', { name: 'Appearance' }).scrollIntoViewIfNeeded();
+        await page.getByRole('button', { name: 'Settings', exact: true }).click();
+        await page.getByRole('region', { name: 'Appearance' }).waitFor();
+        await page.evaluate(() => scrollTo(0, 0));
         await shoot(page, name('settings'));
-        await page.getByRole('combobox', { name: 'Operation', exact: true }).selectOption({
-          label: 'Remove object',
-        });
+        await page.getByRole('button', { name: 'Settings', exact: true }).click();
+        await cards.getByRole('radio', { name: 'Remove object', exact: true }).check();
         await page.getByLabel('Choose photos').setInputFiles(photo);
+        await start.click();
         await page.getByRole('dialog', { name: 'Paint over what to remove' }).waitFor();
+        await page.waitForTimeout(500);
         await shoot(page, name('painter'));
         await context.close();
       }

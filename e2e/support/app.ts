@@ -15,15 +15,52 @@ export function jobRow(page: Page, name: string): Locator {
   return page.getByRole('listitem', { name });
 }
 
+/**
+ * Picks the first step's operation by its card, as a person would: "Remove object" is a card;
+ * "Upscale ×2" is the Upscale card, then ×2 in its Scale choice.
+ */
 export async function chooseOperation(page: Page, label: string): Promise<void> {
-  await page.getByRole('combobox', { name: 'Operation', exact: true }).selectOption({ label });
+  const cards = page.getByRole('radiogroup', { name: 'Operation', exact: true });
+  const card = cards.getByRole('radio', { name: label, exact: true });
+  const scaled = /^(.+) (×\d+)$/.exec(label);
+  if (scaled && (await card.count()) === 0) {
+    await cards.getByRole('radio', { name: scaled[1], exact: true }).check();
+    await cards
+      .getByRole('radiogroup', { name: 'Scale', exact: true })
+      .getByRole('radio', { name: scaled[2], exact: true })
+      .check();
+  } else {
+    await card.check();
+  }
 }
 
-export async function addPhotos(
-  page: Page,
-  files: string[] | { name: string; mimeType: string; buffer: Buffer }[],
-): Promise<void> {
+/** The Start button beside a staged photo ("Start Upscale ×4 · about 40 s"). */
+export const startButton = (page: Page): Locator =>
+  page.getByRole('button', { name: /^Start( |$)/ });
+
+type FilePayload = { name: string; mimeType: string; buffer: Buffer };
+const IMAGE_NAME = /\.(png|jpe?g|webp|avif|gif|bmp|tiff?|heic|jxl)$/i;
+
+/**
+ * Chooses files through "Choose photos" and starts them: photos are staged first and run on
+ * Start; videos go to the queue at once, so Start is pressed only when a photo was among them.
+ */
+export async function addPhotos(page: Page, files: string[] | FilePayload[]): Promise<void> {
   await page.getByLabel('Choose photos').setInputFiles(files);
+  const staged = (files as (string | FilePayload)[]).some((file) =>
+    typeof file === 'string'
+      ? IMAGE_NAME.test(file)
+      : file.mimeType === '' || file.mimeType.startsWith('image/'),
+  );
+  if (staged) await startButton(page).click();
+}
+
+/** Opens the panel's "More" disclosure (presets and where jobs run) if it is closed. */
+export async function openMore(page: Page): Promise<void> {
+  const more = page.locator('details.more');
+  if (!(await more.evaluate((d: HTMLDetailsElement) => d.open))) {
+    await more.locator('summary').click();
+  }
 }
 
 export async function waitForStatus(page: Page, name: string, status: string, timeout = 90_000) {

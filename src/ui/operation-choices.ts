@@ -100,8 +100,9 @@ export function defaultChoice(type: string): Choice | undefined {
   const meta = operationMetas[type];
   const ofType = choices.filter((c) => c.type === type);
   return (
-    ofType.find((c) => Object.entries(c.params).every(([k, v]) => meta?.params[k]?.default === v)) ??
-    ofType[0]
+    ofType.find((c) =>
+      Object.entries(c.params).every(([k, v]) => meta?.params[k]?.default === v),
+    ) ?? ofType[0]
   );
 }
 

@@ -257,11 +257,6 @@ export const strings = {
     sampleOld: 'Try: old photo',
     sampleSmall: 'Try: small photo ×4',
     sampleDrawing: 'Try: drawing ×4',
-    sampleAlt: {
-      old: 'A faded, scratched photo of a hibiscus flower',
-      small: 'A small, soft photo of a hibiscus flower',
-      drawing: 'A flat-coloured drawing of a sun over hills',
-    },
     staged: (n: number) => (n === 1 ? 'Ready to start' : `${n} photos ready to start`),
     stagedPhoto: (name: string) => `${name}, ready to start`,
     start: 'Start',
@@ -275,7 +270,7 @@ export const strings = {
     history: 'History',
     result: 'Result',
     stage: 'Photo',
-    settingsClose: 'Close settings',
+    settingsClose: 'Close',
     artHint:
       'This looks like a drawing, anime or manga: Upscale anime ×4 keeps flat colour flat and lines crisp.',
     useAnime: 'Use Upscale anime ×4',
