@@ -35,6 +35,16 @@ const args = new Map(
 const ONLY = args.get('photos')?.split(',');
 const OUT = args.get('out') ?? 'bench/results';
 const SEED = Number(args.get('seed') ?? 1);
+// Experiments: --specks=across, --min-contrast=N, --structure=X, --min-length=N.
+const num = (name: string) => (args.has(name) ? Number(args.get(name)) : undefined);
+const REPAIR = {
+  specks: args.get('specks') === 'across' ? ('across' as const) : ('telea' as const),
+  detect: {
+    minContrast: num('min-contrast'),
+    structure: num('structure'),
+    minLength: num('min-length'),
+  },
+};
 
 // Photos: scikit-image's and OpenCV's sample pictures (bench/lib/photos.ts), and one found on
 // some machines here (skipped where it is missing).
@@ -178,7 +188,7 @@ for (const [index, source] of SOURCES.entries()) {
   const damaged: RgbaImage = { width, height, data: broken.rgba };
   const ours: RgbaImage = { width, height, data: Uint8Array.from(broken.rgba) };
   const t0 = performance.now();
-  const repair = await repairScratches(ours);
+  const repair = await repairScratches(ours, REPAIR);
   const seconds = (performance.now() - t0) / 1000;
 
   const near = dilateMask({ width, height, data: broken.defects }, 2);
@@ -197,7 +207,7 @@ for (const [index, source] of SOURCES.entries()) {
   }
   const outside = (i: number) => broken.defects[i] === 0;
   const clean: RgbaImage = { width, height, data: Uint8Array.from(original.data) };
-  await repairScratches(clean);
+  await repairScratches(clean, REPAIR);
   let changed = 0;
   for (let i = 0; i < width * height; i++) {
     if (

@@ -1,27 +1,30 @@
 /**
  * Scratch and dust detection on an old photo: thin bright or dark marks that the picture itself
- * does not explain, and nothing else. A mark missed leaves a scratch; a mark too many smooths away
- * a hair or a wire, so every rule below leans towards leaving the picture alone.
+ * does not explain, and nothing else. A mark missed leaves a scratch; a mark too many paints over
+ * a wire, a mast or a tripod leg, so every rule below leans towards leaving the picture alone.
  *
- * 1. Luminance, and its median over an 11×11 window. A median keeps edges and anything wider
- *    than the window's half, and removes what is thinner: a scratch up to 3 px wide at any angle,
- *    a speck up to 6 px across. The residual (luminance − median) is the candidate damage, bright
- *    (> 0) or dark (< 0).
- * 2. Thresholds from the photo's own noise (a robust estimate, below): a pixel is a candidate
- *    when its residual passes half the threshold max(MIN_CONTRAST, 4.5σ), strong when it passes
- *    the whole of it.
- * 3. Scratches: a strong pixel lies on a line when, in one of 16 directions, at least 80 % of the
- *    25 px segment through it are candidates of the same sign while the two segments 4 px either
- *    side hold at most 25 %: a line, thin, alone. Texture fails the first test, a wide shape or
- *    a dense pattern (fur, grass, a grille) the second. Line pixels connected over at least
- *    max(24 px, 8 % of the short side) are a scratch.
- * 4. Specks: a small, compact strong region (≤ 64 px, ≤ 10 px a side) on a quiet surround (at
- *    most 10 % candidates in the 4 px around it) whose peak passes 1.25 thresholds.
- * 5. The mask is those regions plus the candidates of their sign within 2 px (the soft edges),
- *    grown by 1 px where the residual shows any damage (≥ 2σ, ≥ 6 levels).
+ * 1. Contrast, two-sided, in 8 directions: for a pixel and a direction n, how much brighter it is
+ *    than the darkest pixel within RADIUS px on *both* sides (p ± t·n), and the same for darker.
+ *    A line up to RADIUS − 1 px wide stands out across it and not along it; a speck in every
+ *    direction; a step edge in none (one side is as bright as the pixel). This is a white/black
+ *    top-hat by pairs of points, which also gives each pixel its direction across the line.
+ * 2. Thresholds from the photo's own noise: a candidate passes max(MIN_CONTRAST, 4.5σ) / 2, a
+ *    defect's peak the whole of it.
+ * 3. Scratches: line-like candidates (much less contrast along than across) linked into
+ *    components only through neighbours of the same sign and a direction within 22.5°, kept when
+ *    long (LINE_LENGTH), thin across (area / length ≤ LINE_WIDTH) and not part of the scene:
+ *    - beside a line the picture is flat on each side: the pixels 3 and 6 px out on either side
+ *      agree with each other (a highlight inside a tripod leg has the leg on one side and the
+ *      ground on the other, a stripe of a pattern has more stripes), and the low-pass picture
+ *      has no edge across the line (a line running along a real edge is that edge's detail);
+ *    - in colour, a scratch or dust shows the paper or a grey, not the scene's hue: on colourful
+ *      surroundings a line that keeps their colour is scene, not damage.
+ * 4. Specks: small, compact components (≤ SPECK_SIDE px a side) of any candidates, strong, on a
+ *    surround whose texture is weak against the speck's contrast.
+ * 5. The mask: those pixels plus their anti-aliased edge (1 px where the same-sign contrast is
+ *    still above the noise).
  */
 
-import { labelComponents } from '../../inpaint/components.ts';
 import { type Mask, dilateMask, emptyMask } from '../../inpaint/mask.ts';
 
 export function luma(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) {
@@ -106,58 +109,135 @@ export function medianFilter(src: Uint8Array, width: number, height: number, r: 
 export interface DefectOptions {
   /** The least contrast (grey levels) a defect has, whatever the noise. */
   minContrast?: number;
+  /** The shortest a scratch is (px); by default LINE_LENGTH or 5 % of the short side. */
+  minLength?: number;
+  /** How much of its own contrast a line's surroundings may vary before it counts as scene. */
+  structure?: number;
+  /** For measurements: each scratch candidate judged, and why it was dropped (or kept). */
+  onCandidate?: (c: {
+    area: number;
+    length: number;
+    peak: number;
+    median: number;
+    side: number;
+    coloured: number;
+    verdict: string;
+    pixels: number[];
+  }) => void;
 }
 
 export interface Defects {
   /** 1 where the photo is damaged: what a repair fills. */
   mask: Mask;
+  /**
+   * Per pixel of the mask: the direction across the scratch it belongs to (0..7, k·22.5° from
+   * the x axis), or −1 for a speck or an edge pixel with no direction of its own.
+   */
+  across: Int8Array;
   scratches: number;
   specks: number;
   noiseSigma: number;
   threshold: number;
 }
 
-const MIN_CONTRAST = 20;
-const MEDIAN_RADIUS = 5;
-const DIRECTIONS = 16;
-/** Half the segment a line pixel is judged on, and how far its two side segments lie. */
-const HALF_SEGMENT = 12;
-const SIDE_OFFSET = 4;
-const ON_LINE = 0.9;
-const BESIDE_LINE = 0.25;
-/** The widest a scratch is across, soft edges included (px). */
-const MAX_WIDTH = 5;
-const SPECK_AREA = 64;
-const SPECK_SIDE = 10;
+const MIN_CONTRAST = 24;
+/** How far each side of a pixel the two-sided contrast looks (px): lines up to 4 px wide. */
+const RADIUS = 5;
+const DIRECTIONS = 8;
+/** Along a line, its contrast is read this close (px). */
+const NEAR = 2;
+/** A line pixel's contrast along the line is at most this share of its contrast across it. */
+const ALONG = 0.5;
+const LINE_LENGTH = 24;
+/** The widest a scratch is on average, its anti-aliased edges included (px). */
+const LINE_WIDTH = 4.5;
+const STRUCTURE = 0.35;
+/** Colour: surroundings this colourful (max − min of R, G, B) tell damage from scene... */
+const COLOURFUL = 24;
+/** ...and a line pixel keeping more than this share of their colour is scene. */
+const KEEPS_COLOUR = 0.55;
+/** The least contrast (median along it) of a scratch worth the risk of filling. */
+const LINE_CONTRAST = 30;
+/** The shortest piece of a scratch considered (px). */
+const PIECE = 16;
+/** A scratch spans at least this share of the short side, in one piece or several. */
+const LONG = 0.2;
+/** Pieces of one scratch: directions within 12°... */
+const COLLINEAR = Math.cos((12 * Math.PI) / 180);
+/** ...and gaps up to this share of the short side. */
+const MAX_GAP = 0.35;
+/** A piece of a scratch found in several pieces may sit on this much more structure. */
+const GROUPED = 1;
+const SPECK_SIDE = 8;
+const SPECK_AREA = 48;
+/** A speck's contrast against its surround's texture (standard deviation). */
+const SPECK_OVER_TEXTURE = 6;
+/** A speck's peak, in thresholds. */
 const SPECK_PEAK = 2;
-const SPECK_SURROUND = 0.1;
-/** Beside a line and around a speck, marks of this many thresholds count as picture. */
-const BUSY = 0.5;
 
-/** Per direction, the [dx, dy] offsets of the segment and of its two sides. */
-function segmentOffsets(): { along: Int32Array; left: Int32Array; right: Int32Array }[] {
-  const out = [];
-  for (let a = 0; a < DIRECTIONS; a++) {
-    const theta = (Math.PI * a) / DIRECTIONS;
-    const cos = Math.cos(theta);
-    const sin = Math.sin(theta);
-    const n = 2 * HALF_SEGMENT + 1;
-    const along = new Int32Array(n * 2);
-    const left = new Int32Array(n * 2);
-    const right = new Int32Array(n * 2);
-    for (let k = 0, t = -HALF_SEGMENT; t <= HALF_SEGMENT; t++, k += 2) {
-      along[k] = Math.round(t * cos);
-      along[k + 1] = Math.round(t * sin);
-      left[k] = Math.round(t * cos - SIDE_OFFSET * sin);
-      left[k + 1] = Math.round(t * sin + SIDE_OFFSET * cos);
-      right[k] = Math.round(t * cos + SIDE_OFFSET * sin);
-      right[k + 1] = Math.round(t * sin - SIDE_OFFSET * cos);
-    }
-    out.push({ along, left, right });
+/** Per direction, the offsets [dx, dy] at 1..RADIUS px. */
+const OFFSETS = Array.from({ length: DIRECTIONS }, (_, k) => {
+  const theta = (Math.PI * k) / DIRECTIONS;
+  const out = new Int32Array(2 * RADIUS);
+  for (let t = 1; t <= RADIUS; t++) {
+    out[2 * (t - 1)] = Math.round(t * Math.cos(theta));
+    out[2 * (t - 1) + 1] = Math.round(t * Math.sin(theta));
   }
   return out;
+});
+const COS = Array.from({ length: DIRECTIONS }, (_, k) => Math.cos((Math.PI * k) / DIRECTIONS));
+const SIN = Array.from({ length: DIRECTIONS }, (_, k) => Math.sin((Math.PI * k) / DIRECTIONS));
+
+/** A box blur of radius r, twice (close to a Gaussian of σ ≈ 0.8·r), edges clamped. */
+export function lowPass(src: Float32Array, width: number, height: number, r: number) {
+  let a = Float32Array.from(src);
+  let b = new Float32Array(src.length);
+  const line = new Float32Array(Math.max(width, height) + 1);
+  for (let pass = 0; pass < 4; pass++) {
+    const horizontal = pass % 2 === 0;
+    const outer = horizontal ? height : width;
+    const inner = horizontal ? width : height;
+    for (let o = 0; o < outer; o++) {
+      const at = (j: number) => {
+        const c = Math.min(inner - 1, Math.max(0, j));
+        return horizontal ? a[o * width + c]! : a[c * width + o]!;
+      };
+      line[0] = 0;
+      for (let j = 0; j < inner; j++) line[j + 1] = line[j]! + at(j);
+      for (let j = 0; j < inner; j++) {
+        let sum = 0;
+        const lo = j - r;
+        const hi = j + r;
+        // Clamped edges: the edge pixel repeats.
+        sum += line[Math.min(inner, hi + 1)]! - line[Math.max(0, lo)]!;
+        if (lo < 0) sum += -lo * at(0);
+        if (hi >= inner) sum += (hi - inner + 1) * at(inner - 1);
+        const v = sum / (2 * r + 1);
+        if (horizontal) b[o * width + j] = v;
+        else b[j * width + o] = v;
+      }
+    }
+    [a, b] = [b, a];
+  }
+  return a;
 }
-const OFFSETS = segmentOffsets();
+
+interface Piece {
+  members: number[];
+  mx: number;
+  my: number;
+  ux: number;
+  uy: number;
+  half: number;
+  length: number;
+  area: number;
+  peak: number;
+  side: number;
+  median: number;
+  colour: number;
+  /** Union-find parent: pieces of one scratch share a root. */
+  group: number;
+}
 
 /** Finds scratches and specks; see the file comment for the method. */
 export function detectDefects(
@@ -170,143 +250,376 @@ export function detectDefects(
   const gray = luma(rgba, width, height);
   const noiseSigma = estimateNoiseSigma(gray, width, height);
   const threshold = Math.max(options.minContrast ?? MIN_CONTRAST, 4.5 * noiseSigma);
-  const gray8 = new Uint8Array(n);
-  for (let i = 0; i < n; i++) gray8[i] = Math.round(gray[i]!);
-  const median = medianFilter(gray8, width, height, MEDIAN_RADIUS);
-  // Sign of each candidate (+1 bright, −1 dark, 0 none), the residual, and the strong pixels.
-  const sign = new Int8Array(n);
-  // What counts beside a line or around a speck: marks nearly as strong as a defect. Faint
-  // texture there does not make a scratch picture.
-  const busy = new Int8Array(n);
-  const residual = new Float32Array(n);
-  const strong = emptyMask(width, height);
-  for (let i = 0; i < n; i++) {
-    const d = gray[i]! - median[i]!;
-    residual[i] = d;
-    const a = Math.abs(d);
-    if (a >= threshold / 2) sign[i] = d > 0 ? 1 : -1;
-    if (a >= BUSY * threshold) busy[i] = d > 0 ? 1 : -1;
-    if (a >= threshold) strong.data[i] = 1;
-  }
-  const signAt = (x: number, y: number) =>
-    x < 0 || y < 0 || x >= width || y >= height ? 0 : sign[y * width + x]!;
-  // The along test reads candidates within 1 px: a 1-px line at an angle between the 16
-  // directions is a staircase that a straight segment of samples would half miss.
-  const bright = dilateMask(
-    { width, height, data: Uint8Array.from(sign, (v) => (v > 0 ? 1 : 0)) },
-    1.5,
-  );
-  const dark = dilateMask(
-    { width, height, data: Uint8Array.from(sign, (v) => (v < 0 ? 1 : 0)) },
-    1.5,
-  );
-  const nearAt = (x: number, y: number, s: number) =>
-    x < 0 || y < 0 || x >= width || y >= height
-      ? false
-      : (s > 0 ? bright : dark).data[y * width + x] === 1;
-  const busyAt = (x: number, y: number) =>
-    x < 0 || y < 0 || x >= width || y >= height ? 0 : busy[y * width + x]!;
+  const low = threshold / 2;
+  const structure = options.structure ?? STRUCTURE;
 
-  // Scratches: strong pixels on a thin, lone line of candidates, connected over a length.
-  const onLine = emptyMask(width, height);
-  const count = 2 * HALF_SEGMENT + 1;
+  // 1. Two-sided contrast per direction; per pixel the best direction, its contrast, the
+  // contrast along the line (perpendicular), and the sign.
+  const contrast = new Float32Array(n);
+  const along = new Float32Array(n);
+  const dir = new Int8Array(n).fill(-1);
+  const sign = new Int8Array(n);
+  const cB = new Float32Array(DIRECTIONS);
+  const cD = new Float32Array(DIRECTIONS);
+  // The same within NEAR px: along a line, its own pixels that close stay on it.
+  const nB = new Float32Array(DIRECTIONS);
+  const nD = new Float32Array(DIRECTIONS);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (!strong.data[i]) continue;
-      const s = sign[i]!;
-      for (const { along, left, right } of OFFSETS) {
-        let on = 0;
-        for (let k = 0; k < along.length; k += 2) {
-          if (nearAt(x + along[k]!, y + along[k + 1]!, s)) on++;
-        }
-        if (on < ON_LINE * count) continue;
-        let l = 0;
-        let r = 0;
-        for (let k = 0; k < left.length; k += 2) {
-          if (busyAt(x + left[k]!, y + left[k + 1]!) === s) l++;
-          if (busyAt(x + right[k]!, y + right[k + 1]!) === s) r++;
-        }
-        if (Math.max(l, r) > BESIDE_LINE * count) continue;
-        // Thin: the run of same-sign candidates across the line, through this pixel.
-        const nx = -along[2 * count - 1]! + along[1]!;
-        const ny = along[2 * count - 2]! - along[0]!;
-        const norm = Math.hypot(nx, ny);
-        let across = 1;
-        for (const dir of [1, -1]) {
-          for (let t = 1; t <= MAX_WIDTH; t++) {
-            const u = Math.round(x + (dir * t * nx) / norm);
-            const v = Math.round(y + (dir * t * ny) / norm);
-            if (signAt(u, v) !== s) break;
-            across++;
+      const g = gray[i]!;
+      let bestB = 0;
+      let bestD = 0;
+      for (let k = 0; k < DIRECTIONS; k++) {
+        const off = OFFSETS[k]!;
+        let minP = 1e9;
+        let maxP = -1e9;
+        let minM = 1e9;
+        let maxM = -1e9;
+        for (let t = 0; t < 2 * RADIUS; t += 2) {
+          const dx = off[t]!;
+          const dy = off[t + 1]!;
+          const xp = Math.min(width - 1, Math.max(0, x + dx));
+          const yp = Math.min(height - 1, Math.max(0, y + dy));
+          const xm = Math.min(width - 1, Math.max(0, x - dx));
+          const ym = Math.min(height - 1, Math.max(0, y - dy));
+          const p = gray[yp * width + xp]!;
+          const m = gray[ym * width + xm]!;
+          if (p < minP) minP = p;
+          if (p > maxP) maxP = p;
+          if (m < minM) minM = m;
+          if (m > maxM) maxM = m;
+          if (t === 2 * (NEAR - 1)) {
+            nB[k] = g - Math.max(minP, minM);
+            nD[k] = Math.min(maxP, maxM) - g;
           }
         }
-        if (across > MAX_WIDTH) continue;
-        onLine.data[i] = 1;
-        break;
+        const b = g - Math.max(minP, minM);
+        const d = Math.min(maxP, maxM) - g;
+        cB[k] = b;
+        cD[k] = d;
+        if (b > bestB) bestB = b;
+        if (d > bestD) bestD = d;
       }
+      const s = bestB >= bestD ? 1 : -1;
+      const best = Math.max(bestB, bestD);
+      contrast[i] = best;
+      if (best < low) continue;
+      // The line runs where the contrast close by is least; across it is perpendicular.
+      // (Close by, several directions can tie on a staircase line; the far contrast breaks it.)
+      const near = s > 0 ? nB : nD;
+      const far = s > 0 ? cB : cD;
+      let kl = 0;
+      for (let k = 1; k < DIRECTIONS; k++) {
+        if (near[k]! + 0.25 * far[k]! < near[kl]! + 0.25 * far[kl]!) kl = k;
+      }
+      sign[i] = s;
+      along[i] = Math.max(0, near[kl]!);
+      dir[i] = (kl + DIRECTIONS / 2) % DIRECTIONS;
     }
   }
-  const minLength = Math.max(32, Math.round(0.2 * Math.min(width, height)));
-  const found = emptyMask(width, height);
-  const lines = labelComponents(onLine);
-  const keepLine = new Uint8Array(lines.list.length + 1);
-  let scratches = 0;
-  for (const c of lines.list) {
-    if (Math.hypot(c.x1 - c.x0, c.y1 - c.y0) < minLength) continue;
-    keepLine[c.label] = 1;
-    scratches++;
-  }
-  for (let i = 0; i < n; i++) if (keepLine[lines.labels[i]!]) found.data[i] = 1;
 
-  // Specks: small, compact, strong regions on a quiet surround.
-  const blobs = labelComponents(strong);
-  let specks = 0;
-  for (const c of blobs.list) {
-    if (c.area > SPECK_AREA || c.x1 - c.x0 > SPECK_SIDE || c.y1 - c.y0 > SPECK_SIDE) continue;
+  const sample = (img: Float32Array, x: number, y: number) =>
+    img[
+      Math.min(height - 1, Math.max(0, Math.round(y))) * width +
+        Math.min(width - 1, Math.max(0, Math.round(x)))
+    ]!;
+  const pixel = (x: number, y: number) => {
+    const j =
+      (Math.min(height - 1, Math.max(0, Math.round(y))) * width +
+        Math.min(width - 1, Math.max(0, Math.round(x)))) *
+      4;
+    const r = rgba[j]!;
+    const g = rgba[j + 1]!;
+    const b = rgba[j + 2]!;
+    return [r, g, b] as const;
+  };
+  const spread = (c: readonly [number, number, number]) =>
+    Math.max(c[0], c[1], c[2]) - Math.min(c[0], c[1], c[2]);
+
+  // 3. Scratches: line-like candidates linked through neighbours of the same sign and a
+  // direction within one step.
+  const isLine = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (sign[i] !== 0 && along[i]! <= ALONG * contrast[i]!) isLine[i] = 1;
+  }
+  const labels = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const members: number[] = [];
+  const blur = lowPass(gray, width, height, 3);
+  const minLength =
+    options.minLength ?? Math.max(LINE_LENGTH, Math.round(0.05 * Math.min(width, height)));
+  const found = new Uint8Array(n);
+  const across = new Int8Array(n).fill(-1);
+  const pieces: Piece[] = [];
+  let label = 0;
+  for (let start = 0; start < n; start++) {
+    if (!isLine[start] || labels[start]) continue;
+    label++;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = label;
+    members.length = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
     let peak = 0;
-    let onScratch = 0;
-    for (let y = c.y0; y < c.y1; y++) {
-      for (let x = c.x0; x < c.x1; x++) {
-        const i = y * width + x;
-        if (blobs.labels[i] !== c.label) continue;
-        peak = Math.max(peak, Math.abs(residual[i]!));
-        onScratch += found.data[i]!;
+    while (top > 0) {
+      const i = stack[--top]!;
+      members.push(i);
+      const x = i % width;
+      const y = (i - x) / width;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+      if (contrast[i]! > peak) peak = contrast[i]!;
+      for (let v = -1; v <= 1; v++) {
+        for (let u = -1; u <= 1; u++) {
+          const xx = x + u;
+          const yy = y + v;
+          if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+          const j = yy * width + xx;
+          if (!isLine[j] || labels[j] || sign[j] !== sign[i]) continue;
+          const dk = Math.abs(dir[j]! - dir[i]!);
+          if (Math.min(dk, DIRECTIONS - dk) > 1) continue;
+          labels[j] = label;
+          stack[top++] = j;
+        }
       }
     }
-    if (onScratch > 0 || peak < SPECK_PEAK * threshold) continue;
-    let marked = 0;
-    let ring = 0;
-    for (let y = c.y0 - 5; y < c.y1 + 5; y++) {
-      for (let x = c.x0 - 5; x < c.x1 + 5; x++) {
-        if (x >= c.x0 - 1 && x < c.x1 + 1 && y >= c.y0 - 1 && y < c.y1 + 1) continue;
+    const area = members.length;
+    if (area < PIECE / 2 || peak < threshold) continue;
+    const mx = sx / area;
+    const my = sy / area;
+    const vxx = sxx / area - mx * mx;
+    const vyy = syy / area - my * my;
+    const vxy = sxy / area - mx * my;
+    const lambda = (vxx + vyy) / 2 + Math.sqrt(((vxx - vyy) / 2) ** 2 + vxy * vxy);
+    const length = Math.sqrt(12 * lambda);
+    if (length < PIECE) continue;
+    if (area / length > LINE_WIDTH) {
+      options.onCandidate?.({
+        area,
+        length,
+        peak,
+        median: 0,
+        side: -1,
+        coloured: -1,
+        verdict: 'wide',
+        pixels: members,
+      });
+      continue;
+    }
+    // The principal axis.
+    let ux = vxy;
+    let uy = lambda - vxx;
+    if (Math.abs(ux) + Math.abs(uy) < 1e-9) [ux, uy] = vxx >= vyy ? [1, 0] : [0, 1];
+    const norm = Math.hypot(ux, uy);
+    // Scene or damage: the picture beside the line, and its colour.
+    const ratios: number[] = [];
+    const strengths: number[] = [];
+    let coloured = 0;
+    let judged = 0;
+    for (const i of members) {
+      const x = i % width;
+      const y = (i - x) / width;
+      const k = dir[i]!;
+      const cx = COS[k]!;
+      const cy = SIN[k]!;
+      const a4 = sample(gray, x + 4 * cx, y + 4 * cy);
+      const a7 = sample(gray, x + 7 * cx, y + 7 * cy);
+      const b4 = sample(gray, x - 4 * cx, y - 4 * cy);
+      const b7 = sample(gray, x - 7 * cx, y - 7 * cy);
+      const grad = Math.abs(
+        sample(blur, x + 5 * cx, y + 5 * cy) - sample(blur, x - 5 * cx, y - 5 * cy),
+      );
+      ratios.push(Math.max(Math.abs(a4 - a7), Math.abs(b4 - b7), grad) / contrast[i]!);
+      strengths.push(contrast[i]!);
+      const p = pixel(x, y);
+      const l = pixel(x + 4 * cx, y + 4 * cy);
+      const r = pixel(x - 4 * cx, y - 4 * cy);
+      const bg = spread([(l[0] + r[0]) / 2, (l[1] + r[1]) / 2, (l[2] + r[2]) / 2]);
+      if (bg >= COLOURFUL) {
+        judged++;
+        if (spread(p) > KEEPS_COLOUR * bg) coloured++;
+      }
+    }
+    ratios.sort((a, b) => a - b);
+    strengths.sort((a, b) => a - b);
+    pieces.push({
+      members: members.slice(),
+      mx,
+      my,
+      ux: ux / norm,
+      uy: uy / norm,
+      half: length / 2,
+      length,
+      area,
+      peak,
+      side: ratios[ratios.length >> 1]!,
+      median: strengths[strengths.length >> 1]!,
+      colour: judged > area / 3 ? coloured / judged : 0,
+      group: pieces.length,
+    });
+  }
+
+  // Pieces of one scratch: collinear (directions within 12°, each centre near the other's
+  // line) with a gap between them no longer than MAX_GAP of the short side.
+  const root = (k: number): number => {
+    while (pieces[k]!.group !== k) k = pieces[k]!.group = pieces[pieces[k]!.group]!.group;
+    return k;
+  };
+  const short = Math.min(width, height);
+  const useful = (p: Piece) => p.median >= LINE_CONTRAST && p.colour <= 0.5;
+  for (let a = 0; a < pieces.length; a++) {
+    const A = pieces[a]!;
+    if (!useful(A)) continue;
+    for (let b = a + 1; b < pieces.length; b++) {
+      const B = pieces[b]!;
+      if (!useful(B)) continue;
+      if (Math.abs(A.ux * B.ux + A.uy * B.uy) < COLLINEAR) continue;
+      const dx = B.mx - A.mx;
+      const dy = B.my - A.my;
+      const t = Math.abs(dx * A.ux + dy * A.uy);
+      const tb = Math.abs(dx * B.ux + dy * B.uy);
+      if (t - A.half - B.half > MAX_GAP * short) continue;
+      if (Math.abs(dx * A.uy - dy * A.ux) > 3 + 0.06 * t) continue;
+      if (Math.abs(dx * B.uy - dy * B.ux) > 3 + 0.06 * tb) continue;
+      const ra = root(a);
+      const rb = root(b);
+      if (ra !== rb) pieces[rb]!.group = ra;
+    }
+  }
+  // Each group's span along its first piece's axis, and how many pieces it has.
+  const span = new Map<number, { lo: number; hi: number; count: number }>();
+  for (const [k, p] of pieces.entries()) {
+    if (!useful(p)) continue;
+    const r = root(k);
+    const R = pieces[r]!;
+    const t = (p.mx - R.mx) * R.ux + (p.my - R.my) * R.uy;
+    const s = span.get(r) ?? { lo: Infinity, hi: -Infinity, count: 0 };
+    s.lo = Math.min(s.lo, t - p.half);
+    s.hi = Math.max(s.hi, t + p.half);
+    s.count++;
+    span.set(r, s);
+  }
+  const long = Math.max(minLength, LONG * short);
+  const groups = new Set<number>();
+  for (const [k, p] of pieces.entries()) {
+    const s = span.get(root(k));
+    let verdict = 'scene';
+    if (!useful(p)) verdict = p.colour > 0.5 ? 'colour' : 'faint';
+    else if (!s || s.hi - s.lo < long) verdict = 'short';
+    else if (p.side <= (s.count > 1 ? structure * GROUPED : structure)) verdict = 'kept';
+    options.onCandidate?.({
+      area: p.area,
+      length: p.length,
+      peak: p.peak,
+      median: p.median,
+      side: p.side,
+      coloured: p.colour,
+      verdict,
+      pixels: p.members,
+    });
+    if (verdict !== 'kept') continue;
+    for (const i of p.members) {
+      found[i] = 1;
+      across[i] = dir[i]!;
+    }
+    groups.add(root(k));
+  }
+  const scratches = groups.size;
+
+  // 4. Specks: small compact components of candidates of one sign, on a quiet surround.
+  labels.fill(0);
+  let specks = 0;
+  for (let start = 0; start < n; start++) {
+    if (!sign[start] || labels[start] || found[start]) continue;
+    label++;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = label;
+    members.length = 0;
+    let x0 = width;
+    let y0 = height;
+    let x1 = 0;
+    let y1 = 0;
+    let peak = 0;
+    let big = false;
+    while (top > 0) {
+      const i = stack[--top]!;
+      members.push(i);
+      const x = i % width;
+      const y = (i - x) / width;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+      if (contrast[i]! > peak) peak = contrast[i]!;
+      if (members.length > SPECK_AREA) big = true;
+      for (let v = -1; v <= 1; v++) {
+        for (let u = -1; u <= 1; u++) {
+          const xx = x + u;
+          const yy = y + v;
+          if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+          const j = yy * width + xx;
+          if (!sign[j] || labels[j] || sign[j] !== sign[i]) continue;
+          labels[j] = label;
+          stack[top++] = j;
+        }
+      }
+    }
+    if (big || x1 - x0 >= SPECK_SIDE || y1 - y0 >= SPECK_SIDE || peak < SPECK_PEAK * threshold)
+      continue;
+    if (members.some((i) => found[i])) continue;
+    // The surround's texture: the standard deviation of a ring 2..5 px outside the box.
+    let s = 0;
+    let ss = 0;
+    let m = 0;
+    let colourful = 0;
+    let cr = 0;
+    let cg = 0;
+    let cb = 0;
+    for (let y = y0 - 5; y <= y1 + 5; y++) {
+      for (let x = x0 - 5; x <= x1 + 5; x++) {
+        if (x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1) continue;
         if (x < 0 || y < 0 || x >= width || y >= height) continue;
-        ring++;
-        if (busy[y * width + x]) marked++;
+        const g = gray[y * width + x]!;
+        s += g;
+        ss += g * g;
+        m++;
+        const j = (y * width + x) * 4;
+        cr += rgba[j]!;
+        cg += rgba[j + 1]!;
+        cb += rgba[j + 2]!;
       }
     }
-    if (marked > SPECK_SURROUND * ring) continue;
-    for (let y = c.y0; y < c.y1; y++) {
-      for (let x = c.x0; x < c.x1; x++) {
-        if (blobs.labels[y * width + x] === c.label) found.data[y * width + x] = 1;
+    if (m === 0) continue;
+    const texture = Math.sqrt(Math.max(0, ss / m - (s / m) ** 2));
+    if (peak < SPECK_OVER_TEXTURE * texture) continue;
+    const sBg = spread([cr / m, cg / m, cb / m]);
+    if (sBg >= COLOURFUL) {
+      for (const i of members) {
+        const x = i % width;
+        const y = (i - x) / width;
+        if (spread(pixel(x, y)) > KEEPS_COLOUR * sBg) colourful++;
       }
+      if (colourful > members.length / 2) continue;
     }
+    for (const i of members) found[i] = 1;
     specks++;
   }
 
-  // A defect's soft edges: candidates of the same sign right next to it, then one more pixel
-  // where the residual shows any damage at all.
-  const core = emptyMask(width, height);
-  const near = dilateMask(found, 2);
-  for (let i = 0; i < n; i++) {
-    if (found.data[i]) core.data[i] = 1;
-    else if (near.data[i] && sign[i]) core.data[i] = 1;
-  }
-  const edge = dilateMask(core, 1);
-  const faint = Math.max(6, 2 * noiseSigma);
+  // 5. The mask: what was found, and its anti-aliased edge.
+  const faint = Math.max(5, 2 * noiseSigma);
+  const grown = dilateMask({ width, height, data: found }, 1.5);
   const mask = emptyMask(width, height);
   for (let i = 0; i < n; i++) {
-    if (core.data[i] || (edge.data[i] && Math.abs(residual[i]!) >= faint)) mask.data[i] = 1;
+    if (found[i] || (grown.data[i] && contrast[i]! >= faint)) mask.data[i] = 1;
   }
-  return { mask, scratches, specks, noiseSigma, threshold };
+  return { mask, across, scratches, specks, noiseSigma, threshold };
 }
