@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
+import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
 import { useFloat16Compute } from '../src/engine/models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
@@ -173,7 +174,7 @@ export class ModelRuntime {
     const key = `${variant.file}|${backend}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = loadModel(variant).then((bytes) =>
+      session = loadModel(variant, postDownloads(variant)).then((bytes) =>
         ort.InferenceSession.create(bytes, {
           executionProviders: [backend],
           graphOptimizationLevel: 'all',

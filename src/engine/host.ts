@@ -6,6 +6,9 @@ import { type BackendPreference, resolveParams } from './operation.ts';
 import { operations } from './operations/index.ts';
 import { extensionFor, outputName } from './output-name.ts';
 import { PREVIEW_CHANNEL } from './preview.ts';
+import { DOWNLOAD_CHANNEL } from './download-progress.ts';
+import { blobSize } from './image-size.ts';
+import { recordRun } from '../ui/estimate.ts';
 
 /** A host that stops renewing loses the job after this long, and another host re-runs it. */
 export const LEASE_MS = 15_000;
@@ -48,6 +51,11 @@ async function runQueue(options: EngineHostOptions, stop: AbortSignal): Promise<
       cancels.get(event.id)?.abort(new DOMException('Canceled', 'AbortError'));
   });
   try {
+    // This host holds the engine lock, so no other host runs: a job still "processing" was left
+    // by one that is gone, and is taken again now, not after its lease runs out.
+    for (const stale of await store.releaseStale(Date.now())) {
+      channel.post({ type: 'job', job: stale });
+    }
     while (!stop.aborted) {
       const job = await store.claimNext(owner, LEASE_MS, Date.now());
       if (!job) {
@@ -92,6 +100,7 @@ interface RunJobContext {
 /** Runs one claimed job; returns it as it ended, or null if this host lost it. */
 async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
   const { store, owner, post } = ctx;
+  const publish = (next: Job) => post({ type: 'job', job: next });
   const abort = new AbortController();
   ctx.signal.addEventListener('abort', () => abort.abort(ctx.signal.reason), { once: true });
   // The cancel flag may have been set before this host subscribed to the channel.
@@ -100,6 +109,8 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
       .renewLease(job.id, owner, Date.now() + LEASE_MS)
       .then((held) => {
         if (held.cancel_requested) abort.abort(new DOMException('Canceled', 'AbortError'));
+        // Pages see the lease renewed: one that stops being renewed means the host is gone.
+        else publish(held);
       })
       .catch((error: unknown) => {
         // A full quota can refuse even this small write: the lease is still ours until it runs
@@ -112,7 +123,10 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
   let lastWrite = 0;
   // What the job shows now: an engine report must not move the bar back.
   let shown: { progress: number; eta: number | null } = { progress: 0, eta: null };
-  const publish = (next: Job) => post({ type: 'job', job: next });
+  // A step that downloaded its model says nothing about this device's speed.
+  let downloadReports = 0;
+  const downloads = new BroadcastChannel(DOWNLOAD_CHANNEL);
+  downloads.onmessage = () => downloadReports++;
   try {
     let input = await store.getBlob(job.input.key);
     if (!input && job.input.source) {
@@ -124,9 +138,15 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
     let current = input;
     let width = 0;
     let height = 0;
+    let stepSize =
+      job.input.width && job.input.height
+        ? { width: job.input.width, height: job.input.height }
+        : await blobSize(input);
     for (const [index, step] of steps.entries()) {
       const operation = operations[step.type];
       if (!operation) throw new Error(`Unknown operation "${step.type}"`);
+      const started = performance.now();
+      const reportsBefore = downloadReports;
       const params = resolveParams(operation.meta, step.params);
       const result = await operation.run(current, params, {
         signal: abort.signal,
@@ -147,7 +167,9 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
           const now = Date.now();
           if (now - lastWrite < PROGRESS_WRITE_MS && fraction < 1) return;
           lastWrite = now;
-          shown = { progress: Math.min((index + fraction) / steps.length, 0.999), eta };
+          // Never back: an operation of several passes may start its fraction again.
+          const progress = Math.min((index + fraction) / steps.length, 0.999);
+          shown = { progress: Math.max(shown.progress, progress), eta };
           void store
             .reportProgress(job.id, owner, shown.progress, eta, engine, now)
             .then(publish, () => {});
@@ -157,6 +179,10 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
       width = result.width;
       height = result.height;
       engine = result.engine;
+      if (stepSize && downloadReports === reportsBefore) {
+        recordRun(step, stepSize, engine.backend, (performance.now() - started) / 1000);
+      }
+      stepSize = { width, height };
     }
     if (!engine) throw new Error('No operation ran');
     const name = outputName(job, extensionFor(current.type));
@@ -176,5 +202,6 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
     return failed;
   } finally {
     clearInterval(leaseTimer);
+    downloads.close();
   }
 }

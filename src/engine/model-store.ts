@@ -103,6 +103,9 @@ export async function download(
 }
 
 /** The verified bytes: kept copy first, else downloaded (and kept, since it was asked for). */
-export async function loadModel(variant: ModelVariant): Promise<Uint8Array> {
-  return (await cachedModel(variant)) ?? download(variant);
+export async function loadModel(
+  variant: ModelVariant,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<Uint8Array> {
+  return (await cachedModel(variant)) ?? download(variant, onProgress);
 }

@@ -288,6 +288,28 @@ export class JobStore {
   }
 
   /**
+   * Called by a host that has just become the only one (it holds the engine lock): a job still
+   * "processing" was left by a host that is gone (a closed tab, a crashed page), so its lease is
+   * ended now instead of after LEASE_MS, and claimNext takes it at once; one whose cancel was
+   * asked is canceled. Returns the jobs it changed.
+   */
+  async releaseStale(now: number): Promise<Job[]> {
+    const tx = this.db.transaction('jobs', 'readwrite');
+    const changed: Job[] = [];
+    let cursor = await tx.store.index('by_status').openCursor('processing');
+    for (; cursor; cursor = await cursor.continue()) {
+      const job = cursor.value;
+      const next = job.cancel_requested
+        ? transition(job, 'canceled', {}, now)
+        : { ...job, lease_expires_at: now - 1, updated_at: now };
+      await cursor.update(next);
+      changed.push(next);
+    }
+    await tx.done;
+    return changed;
+  }
+
+  /**
    * Retention: completed jobs whose time is up become `expired` and their output is deleted.
    * The record stays, so a client polling it learns why the output is gone.
    */

@@ -8,6 +8,8 @@ import { needsMask } from './operation-choices.ts';
 import { painter } from './painter.svelte.ts';
 import { hintPainter, needsHints } from './hint-painter.svelte.ts';
 import { settings } from './settings.svelte.ts';
+import { deviceBackend } from './device-backend.svelte.ts';
+import { askIfLong, notifyIfEnded } from './notify.ts';
 
 /**
  * What the UI shows of the jobs: read from IndexedDB and kept current by the job broadcast.
@@ -53,6 +55,12 @@ class JobsView {
     const index = this.jobs.findIndex((j) => j.id === job.id);
     // Broadcasts can arrive out of order; never go back to an older state of the job.
     if (index >= 0 && (this.jobs[index]?.updated_at ?? 0) > job.updated_at) return;
+    // A job that ended while this tab is hidden: a system notification (when allowed).
+    notifyIfEnded(
+      index >= 0 ? ($state.snapshot(this.jobs[index]) as Job) : undefined,
+      job,
+      () => (this.selectedId = job.id),
+    );
     if (index >= 0) this.jobs[index] = job;
     else this.jobs = [job, ...this.jobs].sort((a, b) => b.created_at - a.created_at);
   }
@@ -65,6 +73,8 @@ class JobsView {
     const operations = structuredClone($state.snapshot(settings.operations)) as Operation[];
     if (operations.some(needsMask)) return painter.enqueue(files, operations);
     if (operations.some(needsHints)) return hintPainter.enqueue(files, operations);
+    // The first long job asks whether it may notify when it ends (never on page load).
+    void askIfLong(files, operations, deviceBackend());
     for (const file of files) await this.submit(file, { operations });
   }
 
