@@ -34,6 +34,16 @@ test('a running upscale paints its tiles into a small live preview, band by band
   });
   // 720×480 of output, previewed at display size: memory stays bounded by the preview.
   expect(first).toEqual({ width: 480, height: 320, top: 255, bottom: 0 });
+  // Under the tiles still to come lies the input itself, on the same box as the canvas, so the
+  // picture fills in tile by tile; the percentage is painted on it.
+  const input = page.locator('.live img.live-input');
+  await expect(input).toBeVisible();
+  const boxes = await Promise.all([input.boundingBox(), canvas.boundingBox()]);
+  expect(boxes[0]).toEqual(boxes[1]);
+  expect(
+    await input.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]),
+  ).toEqual([360, 240]);
+  await expect(page.locator('.live .live-percent')).toHaveText(/^\d+%$/);
   await waitForStatus(page, 'photo-wide-360x240.png', 'completed');
   // 360×240 is two bands of tiles (3×2 tiles of 152 px): both were painted, in order.
   const seen = await page.evaluate(() => (window as unknown as { bandsSeen: number[] }).bandsSeen);

@@ -98,7 +98,12 @@ test('the bar never goes back, moves without a figure until the first tile, and 
   expect(figures.some((v) => v > 0 && v < 100)).toBe(true);
   expect(figures).toEqual([...figures].sort((a, b) => a - b));
   // Once it showed a figure it never went back to moving without one.
-  expect(seen.indexOf(null, seen.findIndex((v) => v !== null))).toBe(-1);
+  expect(
+    seen.indexOf(
+      null,
+      seen.findIndex((v) => v !== null),
+    ),
+  ).toBe(-1);
 });
 
 test('an estimate is shown before Start only where something measured supports it', async ({
@@ -199,4 +204,31 @@ test('a job left running by a closed tab is picked up at once by the next one, a
   await expect(row).toContainText('Started again after an interruption', { timeout: 10_000 });
   expect(Date.now() - opened).toBeLessThan(10_000);
   await waitForStatus(next, 'photo-wide-360x240.png', 'completed', 120_000);
+});
+
+test('a model downloaded for the job shows as a step with its size', async ({ page }) => {
+  await page.goto('/');
+  // Everything the rows say, as they say it: the download step may be over in a second.
+  await page.evaluate(() => {
+    const said = new Set<string>();
+    (window as unknown as { __said: Set<string> }).__said = said;
+    new MutationObserver(() => {
+      for (const label of document.querySelectorAll('.job .progress-label'))
+        said.add(label.textContent ?? '');
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  // This device keeps no models yet: the first job fetches the photo model.
+  expect(
+    await page.evaluate(async () => (await caches.keys()).includes('kintsugi-models-v1')),
+  ).toBe(false);
+  await chooseOperation(page, 'Upscale ×4');
+  await addPhotos(page, [await photoNamed('fetches.png')]);
+  await waitForStatus(page, 'fetches.png', 'completed', 120_000);
+  const said = await page.evaluate(() => [
+    ...(window as unknown as { __said: Set<string> }).__said,
+  ]);
+  console.log(`said: ${JSON.stringify(said)}`);
+  expect(said).toContainEqual(
+    expect.stringMatching(/^Downloading the photo model · \d+ of \d+ MB$/),
+  );
 });
