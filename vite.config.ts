@@ -1,20 +1,21 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import manifest from './models/manifest.json' with { type: 'json' };
 import { apiOfflinePlugin } from './scripts/api-offline-plugin.ts';
+import { offlineFilesPlugin } from './scripts/offline-files-plugin.ts';
 import { pagePolicyPlugin } from './scripts/page-policy-plugin.ts';
 
-// The default upscaler's file (Real-ESRGAN general: enhance at every scale and the built-in face
-// path) as the worker picks it without shader-f16 (the first float32-compute variant, int8 or
-// fp16w as the build decided), precached with the shell.
-const precachedModelFiles = ['realesr-general-x4v3'].map((id) => {
-  const variant = manifest.models
-    .find((model) => model.id === id)
-    ?.variants.find((v) => v.compute === 'float32');
-  if (!variant) throw new Error(`models/manifest.json has no ${id}: run npm run models`);
-  return variant.file;
-});
+// What the first visit does not precache: the image engine's binaries (the WASM-only build, and
+// the JSEP one only a device with a hardware WebGPU adapter loads), OpenCV.js and the encoders
+// (each loaded when an operation needs it, then kept), and every model. The inference worker
+// fetches and keeps the engine and the default model for the first job (workers/inference.ts).
+const onDemand = [
+  '**/*.wasm',
+  '**/opencv-module-*.js',
+  '**/avif_enc*.js',
+  '**/ort.bundle.min-*.js',
+  'models/**',
+];
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 // Any static host serving dist/ needs these same two headers (see README).
@@ -28,6 +29,7 @@ export default defineConfig({
     svelte(),
     pagePolicyPlugin(),
     apiOfflinePlugin(),
+    offlineFilesPlugin(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -52,10 +54,11 @@ export default defineConfig({
         },
       },
       injectManifest: {
-        // The app shell, the ORT runtime (~28 MB .wasm) and the default upscaler go into the
-        // precache so a reload with no network still runs a job. Other models are stored on
-        // demand, when the user makes them available offline.
-        globPatterns: ['**/*.{html,js,css,svg,webmanifest,wasm,mjs}', ...precachedModelFiles],
+        // The app shell only (about 1 MB): everything else is fetched when a job needs it and
+        // kept then (src/engine/runtime-files.ts, the service worker's runtime route), or all
+        // at once with "Make everything available offline".
+        globPatterns: ['**/*.{html,js,css,svg,webmanifest,json}'],
+        globIgnores: onDemand,
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         // A classic (non-module) worker registers in every browser that has service workers.
         rollupFormat: 'iife',

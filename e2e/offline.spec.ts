@@ -1,29 +1,90 @@
-import { expect, test } from '@playwright/test';
-import {
-  addPhotos,
-  chooseOperation,
-  downloadResult,
-  fixture,
-  waitForStatus,
-} from './support/app.ts';
+import { type Page, expect, test } from '@playwright/test';
+import { runPhoto } from './support/offline.ts';
+
+/** The "Ready offline" summary: what works with the network gone, as the page checked it. */
+const readyOffline = (page: Page) => page.getByTestId('ready-offline').locator('summary');
+
+/** First visit, then the service worker and what the first job needs are on the device. */
+async function openPrepared(page: Page): Promise<void> {
+  await page.goto('/');
+  // The first load is not controlled by the service worker; wait until it has the shell.
+  await expect(page.getByText('Ready to work offline')).toBeVisible({ timeout: 60_000 });
+  // Then the engine and the default model, fetched for the first job without one running.
+  await expect(readyOffline(page)).toContainText(/Works offline now: .*\bUpscale\b/, {
+    timeout: 60_000,
+  });
+  await page.reload();
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
 
 test('with the network cut, a reload still loads the app and a ×4 job completes', async ({
   page,
   context,
 }) => {
-  await page.goto('/');
-  // The first load is not controlled by the service worker; wait until it has precached all.
-  await expect(page.getByText('Ready to work offline')).toBeVisible({ timeout: 60_000 });
-  await page.reload();
-  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-
+  await openPrepared(page);
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Kintsugi' })).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await chooseOperation(page, 'Upscale ×4');
-  await addPhotos(page, [fixture('photo-small-32.png')]);
-  await waitForStatus(page, 'photo-small-32.png', 'completed');
-  const { image } = await downloadResult(page);
-  expect([image.width, image.height]).toEqual([128, 128]);
+  const job = await runPhoto(page, 'photo-small-32.png', 'Upscale ×4');
+  expect(job.status).toBe('completed');
+  expect([job.output?.width, job.output?.height]).toEqual([128, 128]);
+});
+
+test('"Ready offline" lists only what is on the device, and offers the rest with its size', async ({
+  page,
+}) => {
+  await openPrepared(page);
+  const summary = readyOffline(page);
+  // Background removal needs an 88 MB model nobody fetched: not claimed.
+  await expect(summary).not.toContainText('Remove background');
+  await expect(summary).toContainText('Crop & resize');
+  await summary.click();
+  const everything = page.getByRole('button', {
+    name: /^Make everything available offline \((\d+) MB\)$/,
+  });
+  await expect(everything).toBeVisible();
+  const size = Number(/\((\d+) MB\)/.exec((await everything.textContent()) ?? '')?.[1]);
+  // Every model this device runs and OpenCV.js, the encoders: well over 100 MB, under 400.
+  expect(size).toBeGreaterThan(100);
+  expect(size).toBeLessThan(400);
+});
+
+test('offline, a job whose model is not on the device fails at once and says why', async ({
+  page,
+  context,
+}) => {
+  await openPrepared(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible();
+  const started = Date.now();
+  const job = await runPhoto(page, 'photo-small-32.png', 'Remove background');
+  const took = Date.now() - started;
+  expect(job.status).toBe('failed');
+  expect((job as { error?: string | null }).error).toMatch(
+    /needs the background removal model \(\d+ MB\), which is not on this device yet; connect once to download it/,
+  );
+  // No retries: the reason comes at once (the download used to retry for 16 s).
+  expect(took).toBeLessThan(2_000);
+});
+
+test('WebGPU chosen on a device without a graphics processor says so plainly', async ({ page }) => {
+  await page.goto('/');
+  const backend = page.getByRole('combobox', { name: 'Backend', exact: true });
+  // The picker may sit in a closed disclosure of the panel: open the one that holds it.
+  if (!(await backend.isVisible())) {
+    await page.locator('details:has(label:has-text("Backend")) > summary').last().click();
+  }
+  const hasGpu = await page.evaluate(async () => {
+    const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+    return adapter ? !adapter.info.isFallbackAdapter : false;
+  });
+  test.skip(hasGpu, 'this machine has a graphics processor');
+  await backend.selectOption('webgpu');
+  await expect(
+    page.getByRole('status').filter({
+      hasText: 'No graphics processor is available here; running on the processor instead',
+    }),
+  ).toBeVisible();
 });

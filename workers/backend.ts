@@ -8,6 +8,8 @@ export interface BackendChoice {
   shaderF16: boolean;
   /** True on WebGPU with a real GPU, not a software fallback adapter. */
   hardwareGpu?: boolean;
+  /** WebGPU was chosen in Settings, but this device has no graphics processor for it. */
+  noGpu?: boolean;
 }
 
 /**
@@ -16,6 +18,18 @@ export interface BackendChoice {
  */
 export async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
   if (preference === 'wasm') return wasm('WASM was chosen in Settings');
+  const choice = await chooseAuto(preference);
+  // WebGPU was asked for, and there is no graphics processor: say so, never quietly.
+  if (preference === 'webgpu' && choice.hardwareGpu !== true) {
+    return { backend: 'wasm', reason: NO_GPU, shaderF16: false, noGpu: true };
+  }
+  return choice;
+}
+
+/** What a person who chose the graphics processor reads when this device has none. */
+export const NO_GPU = 'No graphics processor is available here; running on the processor instead';
+
+async function chooseAuto(preference: BackendPreference): Promise<BackendChoice> {
   if (!('gpu' in navigator) || !navigator.gpu) return wasm('this browser has no WebGPU');
   let adapter: GPUAdapter | null;
   try {

@@ -3,6 +3,10 @@ import * as Comlink from 'comlink';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { operationWorkers } from '../src/engine/operations/workers.ts';
 import { applyStoredOwnModels } from '../src/engine/own-models.ts';
+import { postDownloads } from '../src/engine/download-progress.ts';
+import { loadModel } from '../src/engine/model-store.ts';
+import { pickVariant } from '../src/engine/models.ts';
+import { photoModel } from '../src/engine/operations/enhance/worker.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type PreviewBand, shrinkBand } from '../src/engine/preview.ts';
 import { decodeImage } from './decode.ts';
@@ -82,8 +86,21 @@ function previewBands(send: (band: PreviewBand) => void): NonNullable<ModelRunti
   };
 }
 
+/**
+ * What the first (default) job needs, fetched once and kept while the person looks at the page:
+ * the onnxruntime-web build for this device and the default upscaler (×4, chosen for it). A job
+ * started meanwhile shares the same downloads.
+ */
+async function prepare(backend: BackendPreference): Promise<void> {
+  await runtime.backend(backend);
+  await applyStoredOwnModels();
+  const model = photoModel('auto', 4, runtime.onHardwareGpu());
+  if (model) await loadModel(pickVariant(model), postDownloads(pickVariant(model)));
+}
+
 const api = {
   run,
+  prepare,
   cancel(runId: string): void {
     canceled.add(runId);
   },

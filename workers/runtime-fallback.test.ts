@@ -78,6 +78,11 @@ vi.mock('onnxruntime-web', () => {
 vi.mock('../src/engine/model-store.ts', () => ({
   loadModel: () => Promise.resolve(new Uint8Array(1)),
 }));
+// One build stands for both (the JSEP one, which runs WebGPU and WASM): no binary is fetched.
+vi.mock('./ort-loader.ts', async () => {
+  const ort = await import('onnxruntime-web');
+  return { loadOrt: () => Promise.resolve(ort) };
+});
 vi.mock('./backend.ts', () => ({
   wasmThreads: () => 1,
   chooseBackend: (preference: string) =>

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
@@ -6,6 +6,7 @@ import { loadModel } from '../src/engine/model-store.ts';
 import { useFloat16Compute } from '../src/engine/models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
+import { type OrtModule, loadOrt } from './ort-loader.ts';
 import {
   type RgbaImage,
   bandHeight,
@@ -20,11 +21,8 @@ import {
 } from './tiler.ts';
 import { cropOutput, readPadded, runsWhole } from './whole-image.ts';
 
-ort.env.wasm.numThreads = wasmThreads();
-
 /** Flat colours whose model output a tiled run keeps (one tile's output each). */
 const UNIFORM_OUTPUTS_KEPT = 4;
-ort.env.wasm.proxy = false;
 
 export class CanceledError extends Error {
   constructor() {
@@ -67,6 +65,8 @@ export class ModelRuntime {
   /** Why the GPU device went away (lost, destroyed, out of memory), once it has. */
   private deviceLost: string | null = null;
   private watchingDevice = false;
+  /** The onnxruntime-web build loaded for the backend: JSEP (WebGPU) or WASM-only. */
+  private ortModule: OrtModule | null = null;
 
   async backend(preference: BackendPreference): Promise<BackendChoice> {
     if (!this.choice || this.preference !== preference) {
@@ -74,7 +74,35 @@ export class ModelRuntime {
       this.preference = preference;
       useFloat16Compute(this.choice.backend === 'webgpu' && this.choice.shaderF16);
     }
+    await this.loadRuntime(this.choice.backend === 'webgpu');
     return this.choice;
+  }
+
+  /**
+   * Loads onnxruntime-web's JSEP build only for WebGPU (it also runs WASM, for the fallback);
+   * the WASM-only build otherwise. Sessions of another build are dropped: tensors of one build
+   * do not go into sessions of the other.
+   */
+  private async loadRuntime(webgpu: boolean): Promise<OrtModule> {
+    // The JSEP build runs WASM too: once loaded, a switch to WASM keeps it (and its sessions).
+    if (this.ortModule && (this.jsep || !webgpu)) return this.ortModule;
+    const ort = await loadOrt(webgpu);
+    if (ort !== this.ortModule) {
+      for (const session of this.sessions.values())
+        session.then((s) => s.release()).catch(() => {});
+      this.sessions.clear();
+      this.ortModule = ort;
+      this.jsep = webgpu;
+    }
+    return ort;
+  }
+
+  /** Whether the loaded build is the JSEP (WebGPU) one. */
+  private jsep = false;
+
+  /** The loaded onnxruntime-web build (after backend()); optional models run on it too. */
+  async ort(): Promise<OrtModule> {
+    return this.ortModule ?? this.loadRuntime(this.choice?.backend === 'webgpu');
   }
 
   /** Whether models run on a real GPU now (WebGPU, not a software adapter, device not lost). */
@@ -91,7 +119,7 @@ export class ModelRuntime {
     return {
       backend: choice.backend,
       reason: choice.reason,
-      threads: choice.backend === 'wasm' ? ort.env.wasm.numThreads : undefined,
+      threads: choice.backend === 'wasm' ? wasmThreads() : undefined,
       ...extra,
     };
   }
@@ -162,7 +190,7 @@ export class ModelRuntime {
   private watchDevice(): void {
     if (this.watchingDevice) return;
     this.watchingDevice = true;
-    ort.env.webgpu.device
+    void this.ortModule?.env.webgpu.device
       .then((device) => device.lost)
       .then((info) => {
         this.deviceLost = info.message || info.reason || 'no reason given';
@@ -174,14 +202,15 @@ export class ModelRuntime {
     const key = `${variant.file}|${backend}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = loadModel(variant, postDownloads(variant)).then((bytes) =>
-        ort.InferenceSession.create(bytes, {
-          executionProviders: [backend],
-          graphOptimizationLevel: 'all',
-          // On WebGPU the outputs stay in GPU buffers until getData() reads them back, instead
-          // of a copy to the CPU inside run() for every output (dispose() frees them).
-          ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-        }),
+      session = Promise.all([loadModel(variant, postDownloads(variant)), this.ort()]).then(
+        ([bytes, ort]) =>
+          ort.InferenceSession.create(bytes, {
+            executionProviders: [backend],
+            graphOptimizationLevel: 'all',
+            // On WebGPU the outputs stay in GPU buffers until getData() reads them back, instead
+            // of a copy to the CPU inside run() for every output (dispose() frees them).
+            ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+          }),
       );
       // A failed load must not poison the cache: the next job tries again.
       session.then(
@@ -203,6 +232,7 @@ export class ModelRuntime {
   async runTiled(run: TiledRun): Promise<{ width: number; height: number; tiles: number }> {
     const { model, variant, image } = run;
     let session = await this.session(variant);
+    const ort = await this.ort();
     if (runsWhole(model.tile, image.width, image.height) && model.input.layout === 'NCHW')
       return this.runWholeImage(run, session);
     const scale = model.scale;
@@ -274,6 +304,7 @@ export class ModelRuntime {
   ): Promise<{ width: number; height: number; tiles: number }> {
     const { model, image } = run;
     if (run.isCanceled()) throw new CanceledError();
+    const ort = await this.ort();
     const padded = readPadded(image, model.tile.context, model.input.range);
     const feeds = {
       [model.input.name]: new ort.Tensor('float32', padded.data, [
@@ -313,6 +344,7 @@ export class ModelRuntime {
     outputs?: readonly string[],
   ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const session = await this.session(variant);
+    const ort = await this.ort();
     const tensors = Object.fromEntries(
       Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]),
     );

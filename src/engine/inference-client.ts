@@ -36,6 +36,21 @@ export class InferenceClient {
     this.api = null;
   }
 
+  /**
+   * Fetches and keeps what the first job needs (the image engine for this device and the default
+   * model), in the worker that runs jobs, so a job started meanwhile shares the downloads.
+   */
+  async prepare(backend: RunRequest['backend']): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.running++;
+    try {
+      await this.connect().prepare(backend);
+    } finally {
+      this.running--;
+      if (this.running === 0) this.idleTimer = setTimeout(() => this.terminate(), IDLE_MS);
+    }
+  }
+
   async run(
     request: Omit<RunRequest, 'runId'>,
     signal: AbortSignal,

@@ -1,4 +1,6 @@
 import type { ModelVariant } from '../../models/manifest.ts';
+import { manifest } from './models.ts';
+import { NotOnDeviceError, isOffline, notOnDevice } from './runtime-files.ts';
 
 /**
  * The models this device keeps, in Cache Storage under the app's own URLs. Works in a window
@@ -45,6 +47,35 @@ export interface DownloadProgress {
 
 const RETRIES = 5;
 
+/** What a model is for, in plain words: "the denoise model", "the background removal model". */
+const purposes: Record<string, string> = {
+  enhance: 'upscaling',
+  'enhance-anime': 'anime upscaling',
+  denoise: 'denoise',
+  matting: 'background removal',
+  'face-detect': 'face detection',
+  'face-landmarks': 'face detail',
+  'text-detect': 'text detection',
+  'person-segmentation': 'person outline',
+};
+
+export function modelPurpose(variant: Pick<ModelVariant, 'file'>): string {
+  const has = (m: { variants: readonly { file: string }[] }) =>
+    m.variants.some((v) => v.file === variant.file);
+  const model = manifest.models.find(has);
+  const analysis = manifest.analysis?.find(has);
+  const purpose = model?.operations[0] ?? analysis?.task;
+  return `the ${(purpose && purposes[purpose]) ?? purpose ?? 'image'} model`;
+}
+
+/**
+ * The network is gone and the model is not here: say so at once, in plain words, instead of
+ * retrying for 16 s (a dropped connection mid-download still retries and resumes).
+ */
+function notHere(variant: ModelVariant): NotOnDeviceError {
+  return new NotOnDeviceError(notOnDevice(modelPurpose(variant), variant.bytes));
+}
+
 /**
  * Downloads a model with progress, resuming with a Range request where a connection drops,
  * checks its sha256, and keeps it. Returns the verified bytes.
@@ -57,6 +88,7 @@ export async function download(
   const url = modelUrl(variant);
   const bytes = new Uint8Array(variant.bytes);
   let loaded = 0;
+  if (isOffline()) throw notHere(variant);
   for (let attempt = 0; loaded < variant.bytes; attempt++) {
     try {
       const headers: HeadersInit = loaded > 0 ? { Range: `bytes=${loaded}-` } : {};
@@ -81,6 +113,7 @@ export async function download(
     } catch (error) {
       if (signal?.aborted || error instanceof ModelIntegrityError || attempt >= RETRIES)
         throw error;
+      if (isOffline()) throw notHere(variant);
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
     }
   }
@@ -107,5 +140,17 @@ export async function loadModel(
   variant: ModelVariant,
   onProgress?: (p: DownloadProgress) => void,
 ): Promise<Uint8Array> {
-  return (await cachedModel(variant)) ?? download(variant, onProgress);
+  // Two callers in one worker (a job, and preparing the first job) share one download.
+  let loading = loadingModels.get(variant.file);
+  if (!loading) {
+    loading = (async () => (await cachedModel(variant)) ?? download(variant, onProgress))();
+    loading.then(
+      () => loadingModels.delete(variant.file),
+      () => loadingModels.delete(variant.file),
+    );
+    loadingModels.set(variant.file, loading);
+  }
+  return loading;
 }
+
+const loadingModels = new Map<string, Promise<Uint8Array>>();

@@ -14,6 +14,7 @@ import {
   withPageHeaders,
 } from './page-headers.ts';
 import { isShareTarget, receiveShare } from './share-target.ts';
+import { RUNTIME_CACHE } from '../engine/runtime-files.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -74,11 +75,30 @@ registerRoute(
   },
 );
 
-// The app shell, the onnxruntime-web runtime and the default models: everything a job needs
-// with the network gone. Precached responses keep their COOP/COEP headers, so an offline
-// reload is still cross-origin isolated.
+// The app shell: what the page needs to open, with the network gone too. Precached responses
+// keep their COOP/COEP headers, so an offline reload is still cross-origin isolated.
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
+
+// Everything else under /assets/ (the image engine's binary, OpenCV.js, the encoders) is loaded
+// only when an operation needs it, and kept from then on: its name carries its hash, so a kept
+// copy never goes stale. Registered after the precache route, which answers its own files.
+registerRoute(
+  ({ request, url }) =>
+    request.method === 'GET' &&
+    url.origin === self.location.origin &&
+    url.pathname.startsWith('/assets/'),
+  async ({ request }) => {
+    const kept = await caches.match(request.url, { ignoreSearch: true });
+    if (kept) return kept;
+    const response = await fetch(request);
+    if (response.status === 200) {
+      const cache = await caches.open(RUNTIME_CACHE);
+      await cache.put(request.url, response.clone());
+    }
+    return response;
+  },
+);
 // A new version waits until the page says so ("Update available → Reload"), which it does only
 // when no job of the origin is running: taking over mid-job would reload the engine's window.
 // The first install has nothing to wait for and activates at once.

@@ -45,6 +45,8 @@ class Capabilities {
   readonly threads = wasmThreads();
   /** Where jobs run with the current backend preference, and why, in the engine's words. */
   choice = $state<string | null>(null);
+  /** WebGPU is chosen in Settings but this device has no graphics processor for it. */
+  noGpu = $state(false);
   private probed = false;
 
   async detect(preference: BackendPreference): Promise<void> {
@@ -53,9 +55,12 @@ class Capabilities {
       this.webgpu = await probeWebGpu();
     }
     this.choice = null;
+    this.noGpu = false;
     if (preference === 'wasm') return;
     const fallback = { backend: 'wasm' as const, reason: 'WASM', shaderF16: false };
-    this.choice = (await withTimeout(chooseBackend(preference), fallback)).reason;
+    const chosen = await withTimeout(chooseBackend(preference), fallback);
+    this.choice = chosen.reason;
+    this.noGpu = chosen.noGpu === true;
   }
 }
 

@@ -1,7 +1,10 @@
 import { Workbox } from 'workbox-window';
 import { version } from '../../package.json';
 import { isTerminal } from '../jobs/job.ts';
+import { inference } from '../engine/inference-client.ts';
 import { jobsView } from './jobs.svelte.ts';
+import { offline } from './offline.svelte.ts';
+import { settings } from './settings.svelte.ts';
 
 /** Chromium's install prompt event; not in the DOM typings. */
 interface InstallPromptEvent extends Event {
@@ -19,7 +22,7 @@ export const build: string = import.meta.env.VITE_KINTSUGI_BUILD || version;
  */
 class PwaState {
   online = $state(navigator.onLine);
-  /** Everything is precached: the app works with the network gone. */
+  /** The app shell is precached: the page opens with the network gone (what runs: offline.ready). */
   offlineReady = $state(false);
   /** A new version is installed and waits for the user's go. */
   updateReady = $state(false);
@@ -38,7 +41,10 @@ class PwaState {
 
   connect(): void {
     addEventListener('online', () => (this.online = true));
-    addEventListener('offline', () => (this.online = false));
+    addEventListener('offline', () => {
+      this.online = false;
+      void offline.refresh();
+    });
     addEventListener('beforeinstallprompt', (event) => {
       // Keep Chromium's own mini-infobar away: the header offers "Install app" instead.
       event.preventDefault();
@@ -60,12 +66,23 @@ class PwaState {
       controlled = true;
     });
     this.applyUpdate = () => workbox.messageSkipWaiting();
+    // Registered once the page has loaded (Workbox waits for `load`): the precache never competes
+    // with what the page needs to become usable.
     workbox
-      .register({ immediate: true })
+      .register()
       .then(async (registration) => {
-        // `ready` resolves once a worker is active, i.e. after it has precached everything.
+        // `ready` resolves once a worker is active, i.e. after it has precached the shell.
         await navigator.serviceWorker.ready;
         this.offlineReady = true;
+        await offline.refresh();
+        // Then what the first job needs (the engine for this device, the default model), in the
+        // worker that runs jobs, so a job started meanwhile shares the downloads.
+        if (navigator.onLine) {
+          inference
+            .prepare(settings.backend)
+            .catch((error: unknown) => console.warn('Preparing the first job failed', error))
+            .finally(() => void offline.refresh());
+        }
         // Look for a new version now and then, and whenever the tab comes back into view.
         setInterval(() => void registration?.update(), 60 * 60 * 1000);
         document.addEventListener('visibilitychange', () => {

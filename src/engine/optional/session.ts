@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
+import type { OrtModule } from '../../../workers/ort-loader.ts';
 import type { CatalogEntry, TensorContract } from '../../../models/catalog.ts';
 import type { ModelRuntime } from '../../../workers/runtime.ts';
 import { type InstalledRecord, loadOptional } from './store.ts';
@@ -9,7 +10,11 @@ import { type InstalledRecord, loadOptional } from './store.ts';
  */
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-function create(id: string, backend: 'webgpu' | 'wasm'): Promise<ort.InferenceSession> {
+function create(
+  ort: OrtModule,
+  id: string,
+  backend: 'webgpu' | 'wasm',
+): Promise<ort.InferenceSession> {
   return loadOptional(id).then((bytes) =>
     ort.InferenceSession.create(bytes, {
       executionProviders: [backend],
@@ -18,18 +23,26 @@ function create(id: string, backend: 'webgpu' | 'wasm'): Promise<ort.InferenceSe
   );
 }
 
+/** One id per onnxruntime-web build: a session of one build never takes the other's tensors. */
+const builds: OrtModule[] = [];
+function buildId(ort: OrtModule): number {
+  if (!builds.includes(ort)) builds.push(ort);
+  return builds.indexOf(ort);
+}
+
 async function session(
   runtime: ModelRuntime,
   entry: CatalogEntry,
   record: InstalledRecord,
 ): Promise<ort.InferenceSession> {
   const backend = runtime.engineRecord().backend;
-  const cacheKey = `${entry.id}|${record.sha256}|${backend}`;
+  const ort = await runtime.ort();
+  const cacheKey = `${entry.id}|${record.sha256}|${backend}|${buildId(ort)}`;
   let made = sessions.get(cacheKey);
   if (!made) {
-    made = create(entry.id, backend).catch((error: unknown) => {
+    made = create(ort, entry.id, backend).catch((error: unknown) => {
       if (backend !== 'webgpu') throw error;
-      return create(entry.id, 'wasm');
+      return create(ort, entry.id, 'wasm');
     });
     made.catch(() => sessions.delete(cacheKey));
     sessions.set(cacheKey, made);
@@ -39,7 +52,12 @@ async function session(
 
 export type TensorData = Float32Array | Float64Array | Uint8Array;
 
-function tensorOf(contract: TensorContract, data: TensorData, dims: readonly number[]) {
+function tensorOf(
+  ort: OrtModule,
+  contract: TensorContract,
+  data: TensorData,
+  dims: readonly number[],
+) {
   const want = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array }[contract.type];
   if (!(data instanceof want)) {
     throw new TypeError(`${contract.name} takes ${contract.type}, got ${data.constructor.name}`);
@@ -66,12 +84,13 @@ export async function optionalRunner(
   record: InstalledRecord,
 ): Promise<OptionalRunner> {
   const s = await session(runtime, entry, record);
+  const ort = await runtime.ort();
   return {
     entry,
     record,
     async run(feeds) {
       const inputs = Object.fromEntries(
-        feeds.map((f) => [f.contract.name, tensorOf(f.contract, f.data, f.dims)]),
+        feeds.map((f) => [f.contract.name, tensorOf(ort, f.contract, f.data, f.dims)]),
       );
       const name = entry.output.tensor.name;
       const results = await s.run(inputs, [name]);
