@@ -29,7 +29,15 @@ export const strings = {
     expired: 'Expired',
   },
   offlineReady: 'Ready to work offline',
-  offline: 'You are offline: everything still works.',
+  offline: 'You are offline.',
+  offlineList: {
+    works: (labels: string[]) =>
+      labels.length > 0 ? `Works offline now: ${labels.join(', ')}.` : 'Nothing works offline yet.',
+    rest: 'Other operations need a connection once, to download what they use.',
+    all: 'Everything works offline.',
+    makeAll: (size: string) => `Make everything available offline (${size})`,
+    downloading: 'Downloading everything for offline use',
+  },
   live: {
     caption: (name: string) =>
       `${name} so far: each band of the result appears as its tiles finish.`,
