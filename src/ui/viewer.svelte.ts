@@ -11,6 +11,12 @@ const MAX_SCALE = 32;
  * pixels of the viewport; `scale` is CSS pixels per image pixel.
  */
 export class ViewTransform {
+  /**
+   * @param floorAtFit Whether zooming out stops at "fit" (the painter: the photo never shrinks
+   *   below the room it has); the result view may zoom out further.
+   */
+  constructor(private readonly floorAtFit = false) {}
+
   scale = $state(1);
   x = $state(0);
   y = $state(0);
@@ -38,11 +44,17 @@ export class ViewTransform {
     this.fit();
   }
 
+  /** The scale at which the whole image just fits the viewport. */
+  fitScale(): number {
+    const { width, height } = this.viewport;
+    return Math.min(width / this.image.width, height / this.image.height);
+  }
+
   /** The whole image in view, as large as the viewport allows. */
   fit(): void {
     const { width, height } = this.viewport;
     if (!width || !height) return;
-    this.scale = Math.min(width / this.image.width, height / this.image.height);
+    this.scale = this.fitScale();
     this.moved = false;
     this.clamp();
   }
@@ -54,7 +66,8 @@ export class ViewTransform {
 
   /** Zooms keeping the image point under (vx, vy) where it is; the centre by default. */
   zoomTo(scale: number, vx = this.viewport.width / 2, vy = this.viewport.height / 2): void {
-    const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+    const floor = this.floorAtFit ? this.fitScale() : MIN_SCALE;
+    const next = Math.min(MAX_SCALE, Math.max(floor, scale));
     const at = this.toImage(vx, vy);
     this.scale = next;
     this.x = vx - at.x * next;
