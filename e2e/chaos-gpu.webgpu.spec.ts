@@ -5,6 +5,7 @@ import {
   downloadResult,
   fixture,
   jobRow,
+  openMore,
   readFixturePng,
 } from './support/app.ts';
 import { idbAll } from './support/chaos.ts';
@@ -62,7 +63,8 @@ test('WebGPU device lost mid-job: the job goes on on WASM, completes once, and s
 
   await chooseOperation(page, 'Upscale ×2');
   // The faithful ×2 model (ESRGAN medium): on a software WebGPU adapter Real-ESRGAN takes minutes.
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('faithful');
+  await page.getByRole('radio', { name: /^Faithful/ }).check();
+  await openMore(page);
   await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('webgpu');
   await addPhotos(page, [fixture('photo-small-32.png')]);
   const row = jobRow(page, 'photo-small-32.png');

@@ -7,7 +7,7 @@ test('a running upscale paints its tiles into a small live preview, band by band
   await page.goto('/');
   await chooseOperation(page, 'Upscale ×2');
   // The faithful model tiles this photo in two bands (Real-ESRGAN's bigger tiles take it in one).
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('faithful');
+  await page.getByRole('radio', { name: /^Faithful/ }).check();
   // Every band the preview paints, as it paints it: the last one lands just before the job
   // completes and the preview is removed, too briefly for a poll to be sure to see it.
   await page.evaluate(() => {
