@@ -43,6 +43,9 @@ const CAST_SPREAD_BLACK = 8;
 /** ...with no channel's black point under this: the dark end is tinted, not black. */
 const TINTED_BLACK = 12;
 
+/** The most one channel's gain may differ from the channels' mean gain (×). */
+const MAX_GAIN_SPREAD = 1.2;
+
 const LOW = 0.005;
 const HIGH = 0.995;
 
@@ -121,11 +124,18 @@ export const needsCorrection = (f: Fading) => f.faded || f.tinted;
 /** Stretches the channels as `fading` says, in place; does nothing to a photo that needs none. */
 export function correctFading(rgba: Uint8Array | Uint8ClampedArray, fading: Fading): void {
   if (!needsCorrection(fading)) return;
+  // Each channel's gain from its own black to its own white point, held within MAX_GAIN_SPREAD
+  // of their mean: dyes fade unevenly, but not threefold, and a channel that is narrow because
+  // the scene has little of it (the blue of a ginger cat) must not be stretched as if it had
+  // faded.
+  const lows = [0, 1, 2].map((c) => (fading.tinted ? fading.low[c]! : Math.min(...fading.low)));
+  const highs = [0, 1, 2].map((c) => (fading.tinted ? fading.high[c]! : Math.max(...fading.high)));
+  const gains = [0, 1, 2].map((c) => 255 / Math.max(1, highs[c]! - lows[c]!));
+  const mean = Math.cbrt(gains[0]! * gains[1]! * gains[2]!);
   const tables = [0, 1, 2].map((c) => {
-    const lo = fading.tinted ? fading.low[c]! : Math.min(...fading.low);
-    const hi = fading.tinted ? fading.high[c]! : Math.max(...fading.high);
+    const lo = lows[c]!;
+    const scale = Math.min(mean * MAX_GAIN_SPREAD, Math.max(mean / MAX_GAIN_SPREAD, gains[c]!));
     const table = new Uint8Array(256);
-    const scale = 255 / Math.max(1, hi - lo);
     for (let v = 0; v < 256; v++)
       table[v] = Math.round(Math.min(255, Math.max(0, (v - lo) * scale)));
     return table;

@@ -6,7 +6,7 @@ import { estimateNoiseSigma } from '../denoise/noise-estimate.ts';
 import { blendColor, boostSaturation } from './color.ts';
 import { colorizationModel, noColorizationModel } from './colorizer.ts';
 import { colorizeWithOptionalModel, hasOptionalColorizer } from '../../colorize/use-optional.ts';
-import { correctFading, measureFading } from './levels.ts';
+import { correctFading, measureFading, needsCorrection } from './levels.ts';
 import { repairScratches } from './repair.ts';
 import { runSubOperation } from './sub-operation.ts';
 import { inStep } from './step.ts';
@@ -78,12 +78,16 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   }
 
   let repaired: Uint8Array | undefined;
+  // Nothing found to repair (by a repair that ran): with no fading and no noise either, the
+  // photo is clean, and nothing else (faces, grain, sharpening) touches it.
+  let nothingToRepair = false;
   if (params.auto_repair_damage !== false) {
     const t = performance.now();
     const repair = await inStep('Repairing scratches and dust', () =>
       repairScratches(image, { pause: pauseFor(ctx), onProgress: stage(0, 0.3) }),
     );
     repaired = repair.mask.data;
+    nothingToRepair = repair.nothingFound;
     notes.push(`${repair.note} (${seconds(t)})`);
     say();
   } else notes.push('repair: off (auto_repair_damage false)');
@@ -96,6 +100,7 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
     notes.push('levels: left as they are (colorizing keeps the photo’s own tones)');
   } else {
     const fading = measureFading(image.data, width, height, repaired);
+    if (needsCorrection(fading)) nothingToRepair = false;
     correctFading(image.data, fading);
     notes.push(`levels: ${fading.reason}`);
   }
@@ -104,6 +109,7 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
 
   const sigma = estimateNoiseSigma(image);
   if (sigma >= GRAIN_SIGMA) {
+    nothingToRepair = false;
     const t = performance.now();
     const denoised = await inStep('Removing noise', () =>
       runSubOperation(
@@ -133,8 +139,23 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   say();
   ctx.throwIfCanceled();
 
+  const colouring = hasHints(params) || params.enable_colorization === true;
+  const boost = Number(params.color_boost);
+  if (nothingToRepair) {
+    notes.push(
+      'faces: skipped (nothing to restore: no scratch, speck, fading or noise found, so no face restoration either)',
+    );
+    if (!colouring && boost === 1) {
+      notes.push('nothing to restore: the photo is returned unchanged');
+      say();
+      ctx.progress(1, 0);
+      return { blob: ctx.input, width, height };
+    }
+  }
   const faceLevel = Number(params.face_enhancement_level);
-  if (faceLevel > 0) {
+  if (nothingToRepair) {
+    // Said above: no face step on a clean photo.
+  } else if (faceLevel > 0) {
     const t = performance.now();
     const faces = await inStep('Restoring faces', () =>
       runSubOperation(
@@ -175,7 +196,6 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
     say();
   }
 
-  const boost = Number(params.color_boost);
   if (boost !== 1) {
     boostSaturation(image.data, boost);
     notes.push(`colour boost ×${boost} (OKLCH chroma, soft gamut limit)`);
