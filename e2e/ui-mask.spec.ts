@@ -65,6 +65,8 @@ test('remove-object: a mask painted with the mouse becomes the job’s white-on-
   await expect(canvas).toHaveAttribute('width', '64');
   await expect(canvas).toHaveAttribute('height', '64');
   expect((await canvas.boundingBox())!.width).toBeGreaterThan(200);
+  // With a mouse and keyboard, the keys are listed.
+  await expect(painter.getByText(/Ctrl\+Z undo/)).toBeVisible();
 
   const apply = painter.getByRole('button', { name: 'Apply mask' });
   await expect(apply).toBeDisabled();
@@ -215,4 +217,83 @@ test('a pen draws thinner the lighter it presses', async ({ page }) => {
   const light = thickness(32);
   expect(light).toBeGreaterThan(0);
   expect(hard).toBeGreaterThan(light * 2);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('one finger paints, two fingers zoom without painting; touch gets no keyboard hints and nothing scrolls sideways', async ({
+    page,
+  }) => {
+    await chooseOperation(page, 'Remove object');
+    await addPhotos(page, [fixture('photo-small-64.png')]);
+    const painter = page.getByRole('dialog', { name: 'Paint over what to remove' });
+    await expect(painter).toBeVisible();
+    const canvas = painter.getByLabel('Mask over photo-small-64.png');
+    await expect(canvas).toBeVisible();
+    const apply = painter.getByRole('button', { name: 'Apply mask' });
+
+    // Gestures, not keys: the keyboard hint is for a mouse and keyboard only.
+    await expect(painter.getByText(/Ctrl\+Z/)).toHaveCount(0);
+    await expect(painter.getByText(/Pinch with two to zoom/)).toBeVisible();
+    // The dialog fits the phone's width and its controls are finger-sized.
+    expect(
+      await painter.evaluate((dialog) => ({
+        dialog: dialog.scrollWidth <= dialog.clientWidth,
+        page: document.documentElement.scrollWidth <= 390,
+        right: dialog.getBoundingClientRect().right <= 390,
+      })),
+    ).toEqual({ dialog: true, page: true, right: true });
+    const small = await painter
+      .locator('button, label:has(input)')
+      .evaluateAll((elements) =>
+        elements
+          .filter((e) => e.getBoundingClientRect().height < 44)
+          .map((e) => e.textContent?.trim()),
+      );
+    expect(small).toEqual([]);
+
+    // Two fingers spread apart: the photo is zoomed in and nothing is painted.
+    const frame = (await painter.locator('.paint-view').boundingBox())!;
+    const centre = { x: frame.x + frame.width / 2, y: frame.y + frame.height / 2 };
+    const cdp = await page.context().newCDPSession(page);
+    const fingers = (spread: number) => [
+      { x: centre.x - spread, y: centre.y, id: 1 },
+      { x: centre.x + spread, y: centre.y, id: 2 },
+    ];
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchStart',
+      touchPoints: [fingers(30)[0]!],
+    });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(30) });
+    for (let spread = 40; spread <= 90; spread += 10) {
+      await cdp.send('Input.dispatchTouchEvent', {
+        type: 'touchMove',
+        touchPoints: fingers(spread),
+      });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const zoomed = (await canvas.boundingBox())!;
+    expect(zoomed.width).toBeGreaterThan(frame.width * 2);
+    await expect(apply).toBeDisabled();
+    await expect(painter.getByRole('button', { name: 'Show the whole photo' })).toBeVisible();
+
+    // One finger taps a dot at the middle of the frame: the photo pixel under it is painted.
+    const pixel = {
+      x: Math.round(((centre.x - zoomed.x) / zoomed.width) * 64),
+      y: Math.round(((centre.y - zoomed.y) / zoomed.height) * 64),
+    };
+    await page.touchscreen.tap(centre.x, centre.y);
+    await expect(apply).toBeEnabled();
+    await apply.click();
+    await expect(painter).toBeHidden();
+    const mask = await storedMask(page, 'photo-small-64.png');
+    expect(at(mask, pixel.x, pixel.y)).toBe(WHITE);
+    expect(at(mask, 2, 2)).toBe(BLACK);
+    expect(at(mask, 61, 61)).toBe(BLACK);
+    // A 24-px brush zoomed more than twice covers only a few photo pixels.
+    const white = whiteCount(mask);
+    expect(white).toBeGreaterThan(0);
+    expect(white).toBeLessThan(60);
+  });
 });

@@ -228,6 +228,8 @@ export const strings = {
     skip: 'Skip this photo',
     empty: 'Paint over something first.',
     keys: 'Keys: B brush, E eraser, [ and ] brush size, Ctrl+Z undo, Ctrl+Shift+Z redo.',
+    touch: 'Paint with one finger. Pinch with two to zoom, drag with two to move.',
+    fit: 'Show the whole photo',
   },
   theme: {
     heading: 'Appearance',
