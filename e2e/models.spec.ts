@@ -13,6 +13,12 @@ const X3 = 'ESRGAN medium ×3 (idealo RDN)';
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
   await expect(page.getByText('Ready to work offline')).toBeVisible({ timeout: 60_000 });
+  // What the first job needs (the engine, the default upscaler, which ×3 runs on a processor)
+  // is fetched after the shell: on the device once the page lists Upscale as working offline.
+  await expect(page.getByTestId('ready-offline').locator('summary')).toContainText(
+    /Works offline now: .*\bUpscale\b/,
+    { timeout: 60_000 },
+  );
   await page.reload();
   await page.getByText('Settings').click();
 });
