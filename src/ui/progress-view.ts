@@ -130,6 +130,12 @@ export function batchOf(jobs: readonly Job[], job: Job): Job[] {
   return jobs.filter((j) => j.spec.options?.[BATCH_OPTION] === batch);
 }
 
+/** The row that carries the batch's totals: its first photo not finished yet (or its last). */
+export function batchLead(batch: readonly Job[]): Job | undefined {
+  const sorted = [...batch].sort((a, b) => a.created_at - b.created_at);
+  return sorted.find((j) => j.status === 'queued' || j.status === 'processing') ?? sorted.at(-1);
+}
+
 /**
  * "3 photos · 1 done · about 2 min left": the time left is given only when every unfinished
  * photo has a figure (its ETA, or its estimate while it waits). Null for a single photo.
@@ -154,10 +160,20 @@ export function batchSummary(
 
 /**
  * A job left "processing" by a host that stopped (a closed tab, a worker that died): its lease
- * ran out and nobody renewed it. The host that runs the queue now takes it again.
+ * ran out and nothing was heard of it for a lease's time (a hidden tab may renew late, but its
+ * progress still comes). The host that runs the queue now takes it again.
  */
-export function isInterrupted(job: Pick<Job, 'status' | 'lease_expires_at'>, now: number) {
-  return job.status === 'processing' && job.lease_expires_at !== null && job.lease_expires_at < now;
+export function isInterrupted(
+  job: Pick<Job, 'status' | 'lease_expires_at' | 'updated_at'>,
+  now: number,
+  leaseMs = 15_000,
+) {
+  return (
+    job.status === 'processing' &&
+    job.lease_expires_at !== null &&
+    job.lease_expires_at < now &&
+    now - job.updated_at > leaseMs
+  );
 }
 
 /** Megabytes in plain figures: "12 of 33 MB". */

@@ -8,6 +8,7 @@ import { jobsView } from './jobs.svelte.ts';
 import {
   type ProgressLine,
   ProgressTrack,
+  batchLead,
   batchOf,
   batchSummary,
   describeProgress,
@@ -121,7 +122,9 @@ class ProgressState {
 
   /** "3 photos · 1 done · about 2 min left" for the batch this job came in; null alone. */
   batch(job: Job): string | null {
-    return batchSummary(batchOf(jobsView.jobs, job), (j) => this.secondsLeft(j));
+    const batch = batchOf(jobsView.jobs, job);
+    if (batchLead(batch)?.id !== job.id) return null;
+    return batchSummary(batch, (j) => this.secondsLeft(j));
   }
 }
 
