@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { addPhotos, chooseOperation, fixture, jobRow, waitForStatus } from './support/app.ts';
+import {
+  addPhotos,
+  chooseOperation,
+  fixture,
+  jobRow,
+  startButton,
+  waitForStatus,
+} from './support/app.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
 import { serveFolder } from './support/static-server.ts';
 import { storedJobs } from './support/ui.ts';
@@ -106,6 +113,10 @@ test('a photo shared to the app (share_target POST) opens as a batch once the pe
   const banner = page.getByRole('region', { name: 'Shared photos' });
   await expect(banner).toContainText('2 photos shared');
   await banner.getByRole('button', { name: 'Add' }).click();
+  // Added photos are staged like dropped ones: they show, and run on Start.
+  await expect(page.getByRole('img', { name: 'shared-a.png, ready to start' })).toBeVisible();
+  expect(await storedJobs(page, 'shared-a.png')).toEqual([]);
+  await startButton(page).click();
   for (const name of ['shared-a.png', 'shared-b.png']) {
     await waitForStatus(page, name, 'completed');
     const [job] = await storedJobs(page, name);
@@ -153,7 +164,8 @@ test.describe('a new version', () => {
     test.setTimeout(180_000);
     await page.goto(`${server.url}/`);
     await expect(page.getByText(offlineReady)).toBeVisible({ timeout: 60_000 });
-    const version = page.locator('footer');
+    // The build's own line in the footer (the offline status sits beside it).
+    const version = page.locator('footer').getByText(/^Version /);
     const first = (await version.textContent())!.trim();
     expect(first).not.toContain('next');
 
