@@ -50,6 +50,44 @@ test('"Ready offline" lists only what is on the device, and offers the rest with
   expect(size).toBeLessThan(400);
 });
 
+test('"Make everything available offline" keeps every model and runtime file, in one press', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(240_000);
+  await openPrepared(page);
+  const summary = readyOffline(page);
+  await summary.click();
+  await page
+    .getByRole('button', { name: /^Make everything available offline \(\d+ MB\)$/ })
+    .click();
+  await expect(summary).toHaveText('Everything works offline.', { timeout: 180_000 });
+  await expect(
+    page.getByRole('button', { name: /^Make everything available offline/ }),
+  ).toHaveCount(0);
+  // Stored for real: OpenCV.js, the AVIF encoder and the 88 MB background model are on the device,
+  // never the WebGPU engine (no graphics processor here).
+  const kept = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls.map((url) => new URL(url).pathname);
+  });
+  expect(kept).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^\/assets\/opencv-module-/),
+      expect.stringMatching(/^\/assets\/avif_enc-.*\.wasm$/),
+      expect.stringMatching(/^\/models\/isnet\./),
+    ]),
+  );
+  expect(kept.filter((path) => path.includes('jsep'))).toEqual([]);
+  // And with the network gone the page still says so.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(readyOffline(page)).toHaveText('Everything works offline.');
+});
+
 test('offline, a job whose model is not on the device fails at once and says why', async ({
   page,
   context,
