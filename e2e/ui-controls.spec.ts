@@ -54,6 +54,11 @@ test('the upscale model is a choice in plain words, with detail behind a disclos
     await expect(models.getByRole('radio', { name })).toHaveCount(1);
   }
   await expect(models.getByRole('radio', { name: /^Automatic/ })).toBeChecked();
+  // Each model says what it costs here (on this CPU): x4plus in minutes, faithful in seconds.
+  await expect(models.getByRole('radio', { name: /^Best .*about \d+ (min|h)/ })).toHaveCount(1);
+  await expect(
+    models.getByRole('radio', { name: /^Faithful .*about \d+ s per megapixel/ }),
+  ).toHaveCount(1);
   await models.getByRole('radio', { name: /^Faithful/ }).check();
   expect(await chosenParams(page)).toEqual({ scale: 2, model: 'faithful' });
   // The model ids are there for whoever opens the detail, not in the main text.
