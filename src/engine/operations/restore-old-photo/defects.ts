@@ -4,24 +4,28 @@
  * a wire, a mast or a tripod leg, so every rule below leans towards leaving the picture alone.
  *
  * 1. Contrast, two-sided, in 8 directions: for a pixel and a direction n, how much brighter it is
- *    than the darkest pixel within RADIUS px on *both* sides (p ± t·n), and the same for darker.
- *    A line up to RADIUS − 1 px wide stands out across it and not along it; a speck in every
- *    direction; a step edge in none (one side is as bright as the pixel). This is a white/black
- *    top-hat by pairs of points, which also gives each pixel its direction across the line.
+ *    than the darkest pixel within RADIUS px on *both* sides (p ± t·n), and the same for darker:
+ *    a white/black top-hat by pairs of points. A line up to RADIUS − 1 px wide stands out across
+ *    it and not along it (read within NEAR px, where its own pixels stay on it); a speck in
+ *    every direction; a step edge in none, as one side is as bright as the pixel. The direction
+ *    with the least contrast along is the line's, the one across it is perpendicular.
  * 2. Thresholds from the photo's own noise: a candidate passes max(MIN_CONTRAST, 4.5σ) / 2, a
  *    defect's peak the whole of it.
- * 3. Scratches: line-like candidates (much less contrast along than across) linked into
- *    components only through neighbours of the same sign and a direction within 22.5°, kept when
- *    long (LINE_LENGTH), thin across (area / length ≤ LINE_WIDTH) and not part of the scene:
- *    - beside a line the picture is flat on each side: the pixels 3 and 6 px out on either side
+ * 3. Scratches: line-like candidates linked into pieces only through neighbours of the same sign
+ *    and a direction within 22.5°; a piece is thin (area / length ≤ LINE_WIDTH), strong (median
+ *    contrast ≥ LINE_CONTRAST), and belongs to a scratch that spans LONG of the short side, in
+ *    one piece or in several collinear ones (a scratch is broken where it crosses a tone like its
+ *    own). Each piece must not be part of the scene:
+ *    - beside a line the picture is flat on each side: the pixels 4 and 7 px out on either side
  *      agree with each other (a highlight inside a tripod leg has the leg on one side and the
- *      ground on the other, a stripe of a pattern has more stripes), and the low-pass picture
+ *      ground on the other; a seam of a facade has a shadow beside it), and the low-pass picture
  *      has no edge across the line (a line running along a real edge is that edge's detail);
  *    - in colour, a scratch or dust shows the paper or a grey, not the scene's hue: on colourful
  *      surroundings a line that keeps their colour is scene, not damage.
- * 4. Specks: small, compact components (≤ SPECK_SIDE px a side) of any candidates, strong, on a
- *    surround whose texture is weak against the speck's contrast.
- * 5. The mask: those pixels plus their anti-aliased edge (1 px where the same-sign contrast is
+ * 4. Specks: small, compact components (≤ SPECK_SIDE px a side) of candidates of one sign, at
+ *    least SPECK_PEAK thresholds strong and SPECK_OVER_TEXTURE times the surround's texture (its
+ *    standard deviation), and not keeping a colourful surround's colour.
+ * 5. The mask: those pixels plus their anti-aliased edge (within 1.5 px, where the contrast is
  *    still above the noise).
  */
 
@@ -239,6 +243,44 @@ interface Piece {
   group: number;
 }
 
+/** The least and the greatest value in each pixel's (2r+1)² window, edges clamped. */
+function windowMinMax(src: Float32Array, width: number, height: number, r: number) {
+  const rowLo = new Float32Array(src.length);
+  const rowHi = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let a = Infinity;
+      let b = -Infinity;
+      for (let u = Math.max(0, x - r); u <= Math.min(width - 1, x + r); u++) {
+        const v = src[row + u]!;
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      rowLo[row + x] = a;
+      rowHi[row + x] = b;
+    }
+  }
+  const lo = new Float32Array(src.length);
+  const hi = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(height - 1, y + r);
+    for (let x = 0; x < width; x++) {
+      let a = Infinity;
+      let b = -Infinity;
+      for (let v = y0; v <= y1; v++) {
+        const j = v * width + x;
+        if (rowLo[j]! < a) a = rowLo[j]!;
+        if (rowHi[j]! > b) b = rowHi[j]!;
+      }
+      lo[y * width + x] = a;
+      hi[y * width + x] = b;
+    }
+  }
+  return [lo, hi] as const;
+}
+
 /** Finds scratches and specks; see the file comment for the method. */
 export function detectDefects(
   rgba: Uint8Array | Uint8ClampedArray,
@@ -264,10 +306,19 @@ export function detectDefects(
   // The same within NEAR px: along a line, its own pixels that close stay on it.
   const nB = new Float32Array(DIRECTIONS);
   const nD = new Float32Array(DIRECTIONS);
+  const [lo, hi] = windowMinMax(gray, width, height, RADIUS);
+  // The same offsets as steps in the pixel array, for pixels RADIUS or more from the border.
+  const linear = OFFSETS.map((off) =>
+    Int32Array.from({ length: RADIUS }, (_, t) => off[2 * t + 1]! * width + off[2 * t]!),
+  );
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const g = gray[i]!;
+      // Every sample lies in the (2·RADIUS+1)² window: a pixel that window cannot make a
+      // candidate of (most of a photo) is passed at once.
+      if (g - lo[i]! < low && hi[i]! - g < low) continue;
+      const inside = x >= RADIUS && y >= RADIUS && x < width - RADIUS && y < height - RADIUS;
       let bestB = 0;
       let bestD = 0;
       for (let k = 0; k < DIRECTIONS; k++) {
@@ -276,15 +327,23 @@ export function detectDefects(
         let maxP = -1e9;
         let minM = 1e9;
         let maxM = -1e9;
+        const lin = linear[k]!;
         for (let t = 0; t < 2 * RADIUS; t += 2) {
-          const dx = off[t]!;
-          const dy = off[t + 1]!;
-          const xp = Math.min(width - 1, Math.max(0, x + dx));
-          const yp = Math.min(height - 1, Math.max(0, y + dy));
-          const xm = Math.min(width - 1, Math.max(0, x - dx));
-          const ym = Math.min(height - 1, Math.max(0, y - dy));
-          const p = gray[yp * width + xp]!;
-          const m = gray[ym * width + xm]!;
+          let p: number;
+          let m: number;
+          if (inside) {
+            p = gray[i + lin[t >> 1]!]!;
+            m = gray[i - lin[t >> 1]!]!;
+          } else {
+            const dx = off[t]!;
+            const dy = off[t + 1]!;
+            const xp = Math.min(width - 1, Math.max(0, x + dx));
+            const yp = Math.min(height - 1, Math.max(0, y + dy));
+            const xm = Math.min(width - 1, Math.max(0, x - dx));
+            const ym = Math.min(height - 1, Math.max(0, y - dy));
+            p = gray[yp * width + xp]!;
+            m = gray[ym * width + xm]!;
+          }
           if (p < minP) minP = p;
           if (p > maxP) maxP = p;
           if (m < minM) minM = m;
