@@ -236,3 +236,23 @@ test('a model downloaded for the job shows as a step with its size', async ({ pa
   );
   expect(await kept()).toBe(1);
 });
+
+test.describe('an image engine that cannot start', () => {
+  // No service worker: the page's own requests (the worker's script) go through page.route.
+  test.use({ serviceWorkers: 'block' });
+
+  test('fails the job with the reason instead of sitting at "Working" and blocking the queue', async ({
+    page,
+  }) => {
+    await page.route(/\/assets\/inference-[^/]*\.js$/, (route) => route.abort());
+    await page.goto('/');
+    await chooseOperation(page, 'Upscale ×4');
+    await addPhotos(page, [await photoNamed('stuck.png'), await photoNamed('next.png')]);
+    await waitForStatus(page, 'stuck.png', 'failed', 20_000);
+    await expect(jobRow(page, 'stuck.png')).toContainText('image engine stopped');
+    // The queue goes on: the next photo is not left waiting behind it.
+    await expect(jobRow(page, 'next.png')).not.toHaveAttribute('data-status', 'queued', {
+      timeout: 20_000,
+    });
+  });
+});

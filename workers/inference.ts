@@ -109,3 +109,6 @@ const api = {
 export type InferenceApi = typeof api;
 
 Comlink.expose(api);
+/** Tells the page the script loaded (src/engine/inference-client.ts): Comlink ignores it. */
+const WORKER_READY = 'kintsugi-inference-ready';
+self.postMessage(WORKER_READY);

@@ -2,6 +2,8 @@ import * as Comlink from 'comlink';
 import type { EngineRecord } from '../jobs/job.ts';
 import type { PreviewBand } from './preview.ts';
 import type { InferenceApi, RunRequest, RunResult } from '../../workers/inference.ts';
+/** What the worker posts once its script has loaded (workers/inference.ts). */
+const WORKER_READY = 'kintsugi-inference-ready';
 
 /** How long a cancel may take to be honoured between tiles before the worker is terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -17,6 +19,8 @@ export class InferenceClient {
   private api: Comlink.Remote<InferenceApi> | null = null;
   private running = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Fails the runs under way: the worker itself stopped, so none of them will ever answer. */
+  private readonly crashes = new Set<(error: Error) => void>();
 
   private connect(): Comlink.Remote<InferenceApi> {
     if (!this.api) {
@@ -25,6 +29,22 @@ export class InferenceClient {
         name: 'kintsugi-inference',
       });
       this.api = Comlink.wrap<InferenceApi>(this.worker);
+      // A worker whose script never loaded (a file gone after an update, a top-level throw)
+      // never answers: every run would wait forever, the job at "Working", the queue blocked.
+      // Once it said it is ready, its errors belong to the runs, which report them themselves.
+      let ready = false;
+      this.worker.addEventListener('message', ({ data }) => {
+        if (data === WORKER_READY) ready = true;
+      });
+      this.worker.addEventListener('error', (event) => {
+        if (ready) return;
+        event.preventDefault();
+        const error = new Error(
+          `The image engine stopped (${event.message || 'its worker failed'}); run the job again`,
+        );
+        for (const crash of this.crashes) crash(error);
+        this.terminate();
+      });
     }
     return this.api;
   }
@@ -66,6 +86,9 @@ export class InferenceClient {
     let killTimer: ReturnType<typeof setTimeout> | undefined;
     let rejectOnKill: (reason: unknown) => void = () => {};
     const killed = new Promise<never>((_, reject) => (rejectOnKill = reject));
+    let crash: (error: Error) => void = () => {};
+    const crashed = new Promise<never>((_, reject) => (crash = reject));
+    this.crashes.add(crash);
     const onAbort = () => {
       void api.cancel(runId);
       killTimer = setTimeout(() => {
@@ -83,6 +106,7 @@ export class InferenceClient {
           onPreview && Comlink.proxy(onPreview),
         ),
         killed,
+        crashed,
       ]);
     } catch (error) {
       // The worker's own cancel arrives as a plain Error through Comlink; report the abort.
@@ -90,6 +114,7 @@ export class InferenceClient {
       throw error;
     } finally {
       clearTimeout(killTimer);
+      this.crashes.delete(crash);
       signal.removeEventListener('abort', onAbort);
       this.running--;
       if (this.running === 0) this.idleTimer = setTimeout(() => this.terminate(), IDLE_MS);
