@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
-import { fixture } from './support/app.ts';
+import { fixture, startButton } from './support/app.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { generousLimits, idbAll, setLimits } from './support/chaos.ts';
 import { printSummary, recordPart } from './support/chaos-figures.ts';
@@ -308,6 +308,8 @@ test('share target: another site posting files queues nothing until the person s
       await victim.waitForURL((url) => url.origin === baseURL, { timeout: 30_000 });
       const again = victim.getByRole('region', { name: 'Shared photos' });
       await again.getByRole('button', { name: 'Add' }).click();
+      // Added photos are staged like dropped ones, and queued on Start.
+      await startButton(victim).click();
       await expect.poll(() => jobCount(victim)).toBe(3);
       await expect(again).toBeHidden();
     });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Page, expect, test } from '@playwright/test';
 import { srgbToLab } from '../src/engine/colorize/lab.ts';
 import { type Mask, dilateMask, emptyMask } from '../src/engine/inpaint/mask.ts';
+import { chooseOperation } from './support/app.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { type RgbaImage, createImage, decodePng, encodePng } from './support/images.ts';
 import { runOperationsJob, storedJob, uploadBytes } from './support/ops.ts';
@@ -344,8 +345,8 @@ test('choosing face enhancement offers the face model in plain words, once; Not 
   page,
 }) => {
   await page.goto('/');
-  const operation = page.getByRole('combobox', { name: 'Operation', exact: true });
-  await operation.selectOption({ label: 'Enhance faces' });
+  const cards = page.getByRole('radiogroup', { name: 'Operation', exact: true });
+  await chooseOperation(page, 'Enhance faces');
   const offer = page.getByRole('complementary', { name: 'A stronger face model' });
   await expect(offer).toContainText('GFPGAN v1.4');
   await expect(offer).toContainText('Apache-2.0');
@@ -359,9 +360,7 @@ test('choosing face enhancement offers the face model in plain words, once; Not 
   await offer.getByRole('button', { name: 'Not now' }).click();
   await expect(offer).toBeHidden();
   await page.reload();
-  await operation.selectOption({ label: 'Restore old photo' });
-  await expect(page.getByRole('combobox', { name: 'Operation', exact: true })).toHaveValue(
-    'restore-old-photo',
-  );
+  await chooseOperation(page, 'Restore old photo');
+  await expect(cards.getByRole('radio', { name: 'Restore old photo', exact: true })).toBeChecked();
   await expect(offer).toHaveCount(0);
 });

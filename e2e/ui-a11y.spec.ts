@@ -1,6 +1,13 @@
 import { type Page, expect, test } from '@playwright/test';
 import { expectNoSeriousViolations } from './support/axe.ts';
-import { addPhotos, chooseOperation, fixture, waitForStatus } from './support/app.ts';
+import {
+  addPhotos,
+  chooseOperation,
+  fixture,
+  openMore,
+  startButton,
+  waitForStatus,
+} from './support/app.ts';
 
 async function withResult(page: Page) {
   await page.goto('/');
@@ -113,6 +120,7 @@ test('chains, presets and the install button: no serious problem, and they fit 3
   await page
     .getByRole('combobox', { name: 'Then, step 2' })
     .selectOption({ label: 'Convert format' });
+  await openMore(page);
   await page.getByRole('textbox', { name: 'Preset name' }).fill('Two steps');
   await page.getByRole('button', { name: 'Save steps as preset' }).click();
   await expect(page.getByRole('combobox', { name: 'My presets' })).toBeVisible();
@@ -135,11 +143,13 @@ test('chains, presets and the install button: no serious problem, and they fit 3
   await page.getByText('Settings').click();
   await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Dark' });
   await expectNoSeriousViolations(page, 'chain and presets, dark');
+  // Settings open at the top of the page; close them so Tab goes through the workspace.
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   // Keyboard: every new control is reached by Tab, with the focus ring showing.
   const reached = new Set<string>();
   const wanted = ['Install app', 'Add a step', 'Apply', 'Rename', 'Save name'];
-  // Start at the top: a click on the tagline sets where Tab goes from.
-  await page.getByText('Restore and upscale photos').click();
+  // Start at the top: a click on the app's name sets where Tab goes from.
+  await page.getByRole('heading', { name: 'Kintsugi' }).click();
   for (let i = 0; i < 60 && !wanted.every((name) => reached.has(name)); i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
@@ -151,4 +161,71 @@ test('chains, presets and the install button: no serious problem, and they fit 3
     reached.add(focused.name);
   }
   for (const name of wanted) expect([...reached], name).toContain(name);
+});
+
+/** Sideways scroll of the whole page, in CSS pixels: 0 when everything fits the width. */
+const sideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test(`the workspace at ${viewport.width}×${viewport.height}: welcome, staged photo and result have no serious accessibility problem, light and dark`, async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.setViewportSize(viewport);
+    const both = async (label: string) => {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        await expectNoSeriousViolations(page, `${label}, ${colorScheme}`);
+      }
+    };
+    await page.goto('/');
+    await expect(page.getByText('Drop photos here, paste, or choose')).toBeVisible();
+    await both('welcome');
+    await page.getByLabel('Choose photos').setInputFiles(fixture('photo-small-64.png'));
+    await expect(startButton(page)).toBeVisible();
+    await both('staged');
+    await chooseOperation(page, 'Upscale ×2');
+    await startButton(page).click();
+    await waitForStatus(page, 'photo-small-64.png', 'completed');
+    await both('result');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await expect(page.getByRole('region', { name: 'This device' })).toBeVisible();
+    await both('settings');
+  });
+}
+
+test('no sideways scroll at 320 px: welcome, staged, result, settings and the cards', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto('/');
+  await expect(page.getByText('Drop photos here, paste, or choose')).toBeVisible();
+  expect(await sideways(page)).toBe(0);
+  await page
+    .getByLabel('Choose photos')
+    .setInputFiles([fixture('photo-wide-300x200.png'), fixture('photo-small-64.png')]);
+  await expect(startButton(page)).toBeVisible();
+  expect(await sideways(page)).toBe(0);
+  await chooseOperation(page, 'Upscale ×2');
+  await page.getByRole('button', { name: 'Add a step' }).click();
+  expect(await sideways(page)).toBe(0);
+  await page.getByRole('button', { name: 'Remove (step 2)' }).click();
+  await startButton(page).click();
+  await waitForStatus(page, 'photo-small-64.png', 'completed');
+  expect(await sideways(page)).toBe(0);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'This device' })).toBeVisible();
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .map((e) => `${e.tagName}.${e.className} ${e.textContent?.slice(0, 40)}`)
+      .slice(0, 5),
+  );
+  expect(wide).toEqual([]);
+  expect(await sideways(page)).toBe(0);
 });

@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { addPhotos, chooseOperation, fixture, jobRow, waitForStatus } from './support/app.ts';
+import {
+  addPhotos,
+  chooseOperation,
+  fixture,
+  jobRow,
+  startButton,
+  waitForStatus,
+} from './support/app.ts';
 import { decodePng } from './support/images.ts';
 import { downloadZip, photoNamed, storedJobs } from './support/ui.ts';
 
@@ -58,7 +65,7 @@ test('every item of a batch keeps its own settings, a queued one can change, and
   expect(size('changed.enhance-x2.png')).toEqual([64, 64]);
 });
 
-test('photos dropped or pasted anywhere on the page are queued; other files are named and skipped', async ({
+test('photos dropped or pasted anywhere on the page are staged, then queued on Start; other files are named and skipped', async ({
   page,
 }) => {
   const png = [...(await photoNamed('x.png')).buffer];
@@ -80,6 +87,11 @@ test('photos dropped or pasted anywhere on the page are queued; other files are 
     target.dispatchEvent(new DragEvent('dragover', { bubbles: true, dataTransfer: dropped }));
     target.dispatchEvent(new DragEvent('drop', { bubbles: true, dataTransfer: dropped }));
   }, png);
+  // Staged first: both show, nothing is queued until Start.
+  await expect(page.getByRole('region', { name: '2 photos ready to start' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'pasted.png' })).toBeVisible();
+  expect(await storedJobs(page, 'dropped.png')).toEqual([]);
+  await startButton(page).click();
   await expect(jobRow(page, 'dropped.png')).toBeVisible();
   await expect(jobRow(page, 'pasted.png')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveText('notes.txt is not an image, so it was skipped.');
