@@ -28,9 +28,11 @@ describe('chooseBackend', () => {
     });
   });
 
-  it('counts a software adapter as no graphics processor when WebGPU is chosen', async () => {
+  it('runs a software adapter only when WebGPU is chosen by name, and says it is one', async () => {
     withAdapter({ isFallbackAdapter: true });
-    expect(await chooseBackend('webgpu')).toMatchObject({ backend: 'wasm', noGpu: true });
+    expect(await chooseBackend('webgpu')).toMatchObject({ backend: 'webgpu', hardwareGpu: false });
+    expect((await chooseBackend('webgpu')).reason).toContain('software fallback adapter');
+    expect(await chooseBackend('auto')).toMatchObject({ backend: 'wasm' });
   });
 
   it('runs WebGPU on a hardware adapter, chosen or automatic', async () => {

@@ -19,8 +19,9 @@ export interface BackendChoice {
 export async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
   if (preference === 'wasm') return wasm('WASM was chosen in Settings');
   const choice = await chooseAuto(preference);
-  // WebGPU was asked for, and there is no graphics processor: say so, never quietly.
-  if (preference === 'webgpu' && choice.hardwareGpu !== true) {
+  // WebGPU was asked for, and there is no adapter at all: say so, never quietly. (A software
+  // adapter, asked for by name, still runs: its reason says it is one.)
+  if (preference === 'webgpu' && choice.backend !== 'webgpu') {
     return { backend: 'wasm', reason: NO_GPU, shaderF16: false, noGpu: true };
   }
   return choice;
