@@ -55,8 +55,9 @@ test('two painted hints colour the two regions of a grey photo, each with its ow
   await expect(page.getByRole('heading', { name: 'Kintsugi' })).toBeVisible();
   await chooseOperation(page, 'Restore old photo');
   // Only the colour step: no face model run, no repair, so the test stays quick.
-  await page.getByLabel('Face restoration').fill('0');
-  await page.getByLabel('Face restoration').dispatchEvent('change');
+  const face = page.getByRole('slider', { name: 'Face restoration' });
+  await face.fill('0');
+  await face.dispatchEvent('change');
   await page.getByLabel('Repair scratches and dust').uncheck();
   await page.getByLabel('Colorize', { exact: true }).check();
   await addPhotos(page, [
