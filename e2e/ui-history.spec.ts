@@ -7,30 +7,52 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Kintsugi' })).toBeVisible();
 });
 
-test('a failed job says why in plain words, and Retry runs it again as a new job', async ({
+test('a failed job says why and what to do; Retry only where it can help, and runs it again as a new job', async ({
   page,
 }) => {
   await chooseOperation(page, 'Upscale ×2');
   await addPhotos(page, [fixture('corrupt.png')]);
   await waitForStatus(page, 'corrupt.png', 'failed', 30_000);
-  const first = jobRow(page, 'corrupt.png');
-  await expect(first.getByRole('alert')).toContainText(
+  const corrupt = jobRow(page, 'corrupt.png');
+  await expect(corrupt.getByRole('alert')).toContainText(
     'This file could not be read as an image (image/png, 264 bytes). It may be damaged',
   );
+  // Running a file that is not an image again would fail the same way: no Retry, but what to do.
+  await expect(corrupt.getByRole('alert')).toContainText(
+    'Open the file in another app, save it as PNG or JPEG, and add that.',
+  );
+  await expect(corrupt.getByRole('button', { name: 'Retry' })).toHaveCount(0);
 
-  await first.getByRole('button', { name: 'Retry' }).click();
-  const rows = page.getByRole('listitem', { name: 'corrupt.png' });
+  // A 21-byte file that only claims to be a PNG: the same.
+  const fake = Buffer.from('not an image, really.');
+  expect(fake.length).toBe(21);
+  await addPhotos(page, [{ name: 'fake.png', mimeType: 'image/png', buffer: fake }]);
+  await waitForStatus(page, 'fake.png', 'failed', 30_000);
+  await expect(jobRow(page, 'fake.png').getByRole('alert')).toContainText('save it as PNG or JPEG');
+  await expect(jobRow(page, 'fake.png').getByRole('button', { name: 'Retry' })).toHaveCount(0);
+
+  // Retry where it helps: a job canceled while it waited.
+  await chooseOperation(page, 'Upscale ×4');
+  await addPhotos(page, [fixture('photo-wide-300x200.png')]);
+  await chooseOperation(page, 'Upscale ×2');
+  await addPhotos(page, [fixture('photo-small-32.png')]);
+  const waiting = jobRow(page, 'photo-small-32.png');
+  await expect(waiting).toHaveAttribute('data-status', 'queued');
+  await waiting.getByRole('button', { name: 'Cancel' }).click();
+  await expect(waiting).toHaveAttribute('data-status', 'canceled');
+  await jobRow(page, 'photo-wide-300x200.png').getByRole('button', { name: 'Cancel' }).click();
+
+  await waiting.getByRole('button', { name: 'Retry' }).click();
+  const rows = page.getByRole('listitem', { name: 'photo-small-32.png' });
   await expect(rows).toHaveCount(2);
   await expect(
-    page.getByText('corrupt.png was added again with the same photo and choices.'),
+    page.getByText('photo-small-32.png was added again with the same photo and choices.'),
   ).toBeVisible();
-  for (const row of await rows.all()) {
-    await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
-  }
-  // A new job with its own id and the same input and spec; the failed one stays as it was.
-  const [failed, retried] = await storedJobs(page, 'corrupt.png');
-  expect(retried?.id).not.toBe(failed?.id);
-  expect(retried?.spec).toEqual(failed?.spec);
+  // A new job with its own id and the same input and spec; the canceled one stays as it was.
+  const [canceled, retried] = await storedJobs(page, 'photo-small-32.png');
+  expect(canceled?.status).toBe('canceled');
+  expect(retried?.id).not.toBe(canceled?.id);
+  expect(retried?.spec).toEqual(canceled?.spec);
   expect(retried?.spec.operations).toEqual([{ type: 'enhance', params: { scale: 2 } }]);
 });
 
@@ -49,14 +71,22 @@ test('history filters by status and operation, shows thumbnails and storage, del
   const x2 = jobRow(page, 'photo-small-64.png');
   const x4 = jobRow(page, 'photo-small-32.png');
 
-  // A thumbnail of the photo, from its stored Blob once the row is in view, at a fraction of
-  // its size on screen.
+  // A thumbnail of the result (128×128 here), read from its stored Blob once the row is in
+  // view and scaled down to 96 px, at a fraction of that size on screen; a failed job shows its
+  // photo, or nothing when the photo cannot be read.
   await x2.scrollIntoViewIfNeeded();
   const thumb = x2.locator('.thumb img');
   await expect(thumb).toHaveAttribute('src', /^blob:/);
   await expect(thumb).toHaveAttribute('loading', 'lazy');
-  expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
+  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
   expect((await thumb.boundingBox())!.width).toBeLessThan(64);
+  await x4.scrollIntoViewIfNeeded();
+  await expect(x4.locator('.thumb img')).toHaveAttribute('src', /^blob:/);
+  await expect
+    .poll(() => x4.locator('.thumb img').evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(96);
+  await corrupt.scrollIntoViewIfNeeded();
+  await expect(corrupt.locator('.thumb img')).toHaveCount(0);
 
   const summary = page.getByRole('status').filter({ hasText: /^3 jobs\./ });
   await expect(summary).toContainText(/Photos and results take [\d.]+ KB; everything stored here/);
@@ -86,9 +116,14 @@ test('history filters by status and operation, shows thumbnails and storage, del
   await expect(x4).toHaveCount(0);
   await operation.selectOption({ label: 'All' });
 
+  // Deleted at once on screen; from storage once its Undo has run out.
   await x2.getByRole('button', { name: 'Delete' }).click();
   await expect(x2).toHaveCount(0);
-  expect(await storedJobs(page, 'photo-small-64.png')).toEqual([]);
+  await expect(page.getByRole('status').filter({ hasText: /^2 jobs\./ })).toBeVisible();
+  const undo = page.getByRole('button', { name: 'Undo deleting photo-small-64.png' });
+  await expect(undo).toBeVisible();
+  await expect(undo).toHaveCount(0, { timeout: 15_000 });
+  await expect.poll(() => storedJobs(page, 'photo-small-64.png')).toEqual([]);
 
   await page.reload();
   await expect(jobRow(page, 'photo-small-32.png')).toHaveAttribute('data-status', 'completed');

@@ -37,9 +37,15 @@ export async function photoNamed(name: string, file = 'photo-small-32.png') {
   return { name, mimeType: 'image/png', buffer: await readFile(fixture(file)) };
 }
 
-/** Clicks the zip button and returns the files inside the zip the browser saved. */
-export async function downloadZip(page: Page): Promise<Record<string, Uint8Array>> {
-  const button = page.getByRole('button', { name: /^Download zip/ });
+/**
+ * Clicks a zip button ("Download all (3)" by default, or "Download this batch (2)") and returns
+ * the files inside the zip the browser saved.
+ */
+export async function downloadZip(
+  page: Page,
+  name: RegExp = /^Download all/,
+): Promise<Record<string, Uint8Array>> {
+  const button = page.getByRole('button', { name });
   await expect(button).toBeEnabled();
   const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
   expect(download.suggestedFilename()).toMatch(/\.zip$/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StorageFullError } from '../jobs/store.ts';
-import { explainError } from './errors.ts';
+import { canRetry, explainError, insteadOfRetry } from './errors.ts';
 
 describe('explainError', () => {
   it('keeps the messages the engine already writes for people', () => {
@@ -47,5 +47,40 @@ describe('explainError', () => {
     expect(explainError('Colorization needs a model that is not installed.')).toBe(
       'Colorization needs a model that is not installed.',
     );
+  });
+});
+
+describe('canRetry and insteadOfRetry', () => {
+  const failed = (error: string) => ({ status: 'failed' as const, error });
+
+  it('offers Retry where running again can help', () => {
+    expect(canRetry({ status: 'canceled', error: null })).toBe(true);
+    expect(canRetry(failed('RangeError: Array buffer allocation failed'))).toBe(true);
+    expect(canRetry(failed('GPU device was lost: unknown'))).toBe(true);
+    expect(canRetry(failed('Failed to fetch'))).toBe(true);
+    expect(canRetry(failed('QuotaExceededError'))).toBe(true);
+    expect(insteadOfRetry(failed('Failed to fetch'))).toBeNull();
+  });
+
+  it('does not for a file that is not an image, or a choice that is refused, and says what to do', () => {
+    const unreadable = failed(
+      'This file could not be read as an image (image/png, 21 bytes). It may be damaged or in a format this browser cannot open.',
+    );
+    expect(canRetry(unreadable)).toBe(false);
+    expect(insteadOfRetry(unreadable)).toMatch(/save it as PNG or JPEG/);
+    expect(
+      canRetry(failed('This image is 9000×9000; the largest supported input is 64 megapixels.')),
+    ).toBe(false);
+    const refused = failed('enhance.scale must be one of 2, 4');
+    expect(canRetry(refused)).toBe(false);
+    expect(insteadOfRetry(refused)).toMatch(/another choice/);
+    const gone = failed('The input file of this job is missing from storage');
+    expect(canRetry(gone)).toBe(false);
+    expect(insteadOfRetry(gone)).toMatch(/add the photo again/);
+  });
+
+  it('offers nothing for finished or running jobs', () => {
+    expect(canRetry({ status: 'completed', error: null })).toBe(false);
+    expect(canRetry({ status: 'processing', error: null })).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { Job } from '../jobs/job.ts';
 import { strings } from './strings.ts';
 
 const e = strings.errors;
@@ -29,4 +30,29 @@ export function explainError(message: string): string {
   if (/WebAssembly|\bwasm\b|RuntimeError: unreachable/i.test(detail)) return e.wasm(detail);
   if (/^[A-Z][^:]*[.!]?$/.test(message.trim()) && !/Error\b/.test(detail)) return message;
   return e.other(detail);
+}
+
+/** Failures that come from the input or the choices themselves: running it again changes nothing. */
+const hopeless =
+  /could not be read|not an image|largest supported input|missing from storage|must be|has no parameter|needs the parameter|unknown operation|cannot run/i;
+
+/**
+ * Whether Retry can help: a canceled job, or one that failed on something outside it (memory,
+ * the graphics processor, the network, a full storage). A file that is not an image, or a choice
+ * the operation refuses, would fail the same way again, so it is not offered.
+ */
+export function canRetry(job: Pick<Job, 'status' | 'error'>): boolean {
+  if (job.status === 'canceled') return true;
+  if (job.status !== 'failed') return false;
+  return !hopeless.test(job.error ?? '');
+}
+
+/** What to do instead of retrying, for a failure retrying cannot fix; null where Retry helps. */
+export function insteadOfRetry(job: Pick<Job, 'status' | 'error'>): string | null {
+  if (job.status !== 'failed' || canRetry(job)) return null;
+  const error = job.error ?? '';
+  if (/missing from storage/i.test(error)) return e.addAgain;
+  if (/must be|has no parameter|needs the parameter/i.test(error)) return e.changeChoice;
+  if (/unknown operation|cannot run/i.test(error)) return e.otherOperation;
+  return e.notAPhoto;
 }

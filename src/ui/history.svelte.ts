@@ -1,9 +1,14 @@
-import type { JobStatus } from '../jobs/job.ts';
-import { jobsView } from './jobs.svelte.ts';
+import type { Job, JobStatus } from '../jobs/job.ts';
+import { batchOf, jobsView } from './jobs.svelte.ts';
 import { describeSpec } from './operation-choices.ts';
+import { formatBytes } from './results/facts.ts';
 import { zipFiles } from './zip.ts';
 
+export { formatBytes };
+
 export type StatusFilter = JobStatus | 'all';
+
+const finished = (job: Job) => job.status === 'completed' && job.output !== null;
 
 /**
  * The history's filters and totals. The jobs themselves are jobsView's (IndexedDB's): this only
@@ -13,17 +18,25 @@ class History {
   status = $state<StatusFilter>('all');
   /** A description from describeSpec ("Upscale ×4"), or 'all'. */
   operation = $state<string>('all');
-  operations = $derived([...new Set(jobsView.jobs.map((j) => describeSpec(j.spec)))].sort());
+  operations = $derived([...new Set(jobsView.visible.map((j) => describeSpec(j.spec)))].sort());
   shown = $derived(
-    jobsView.jobs.filter(
+    jobsView.visible.filter(
       (job) =>
         (this.status === 'all' || job.status === this.status) &&
         (this.operation === 'all' || describeSpec(job.spec) === this.operation),
     ),
   );
-  /** The finished results among the shown jobs: what "Download zip" packs. */
-  results = $derived(this.shown.filter((j) => j.status === 'completed' && j.output));
-  /** Bytes of the photos and results of every job, as their records say. */
+  /** The finished results among the shown jobs: what "Download all" packs. */
+  results = $derived(this.shown.filter(finished));
+  /** The jobs added together with the selected one (all of them, whatever the filters). */
+  batch = $derived.by(() => {
+    const selected = jobsView.selected;
+    const id = selected && batchOf(selected);
+    return id ? jobsView.visible.filter((j) => batchOf(j) === id) : [];
+  });
+  /** The batch's finished results: what "Download this batch" packs. */
+  batchResults = $derived(this.batch.filter(finished));
+  /** Bytes of the photos and results of every stored job, as their records say. */
   jobBytes = $derived(
     jobsView.jobs.reduce((sum, j) => sum + j.input.bytes + (j.output?.bytes ?? 0), 0),
   );
@@ -35,12 +48,12 @@ class History {
     if (estimate) this.usage = { used: estimate.usage ?? 0, quota: estimate.quota ?? 0 };
   }
 
-  /** A zip of the shown results, each under its output name (`photo.enhance-x4.png`). */
-  async zip(): Promise<Blob | null> {
+  /** A zip of these jobs' results, each under its output name (`photo.enhance-x4.png`). */
+  async zip(jobs: readonly Job[] = this.results): Promise<Blob | null> {
     this.zipping = true;
     try {
       const entries = [];
-      for (const job of this.results) {
+      for (const job of jobs) {
         const blob = job.output && (await jobsView.blob(job.output.key));
         if (blob)
           entries.push({ name: job.output!.name, bytes: new Uint8Array(await blob.arrayBuffer()) });
@@ -54,9 +67,3 @@ class History {
 }
 
 export const history = new History();
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(0.1, bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-}

@@ -2,7 +2,7 @@ import type { OutboxRecord } from '../api/webhooks.ts';
 import type { ApiRecords } from '../jobs/api-records.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
 import type { Job, JobSpec, Operation } from '../jobs/job.ts';
-import { JobNotQueuedError, type JobStore } from '../jobs/store.ts';
+import { JobNotFoundError, JobNotQueuedError, type JobStore } from '../jobs/store.ts';
 import { submitJob } from '../jobs/submit.ts';
 import { needsMask } from './operation-choices.ts';
 import { painter } from './painter.svelte.ts';
@@ -20,7 +20,16 @@ class JobsView {
   /** Webhook deliveries by job id, with every attempt, from the persistent outbox. */
   deliveries = $state<Record<string, OutboxRecord[]>>({});
   selectedId = $state<string | null>(null);
-  selected = $derived(this.jobs.find((j) => j.id === this.selectedId) ?? this.jobs[0] ?? null);
+  /**
+   * Jobs deleted while their Undo is still offered, by id, with the time the delete is carried
+   * out. They stay stored until then (Undo loses nothing) and are shown nowhere.
+   */
+  deleting = $state<Record<string, number>>({});
+  /** The jobs the interface shows: every stored one except those being deleted. */
+  visible = $derived(this.jobs.filter((j) => !(j.id in this.deleting)));
+  selected = $derived(
+    this.visible.find((j) => j.id === this.selectedId) ?? this.visible[0] ?? null,
+  );
   private store: JobStore | null = null;
   private records: ApiRecords | null = null;
   private channel: ReturnType<typeof openJobChannel> | null = null;
@@ -35,6 +44,7 @@ class JobsView {
       if (event.type === 'created') void this.refresh(event.id);
     });
     this.jobs = await store.list();
+    this.resumeDeletes();
     await this.loadDeliveries();
   }
 
@@ -75,7 +85,10 @@ class JobsView {
     if (operations.some(needsHints)) return hintPainter.enqueue(files, operations);
     // The first long job asks whether it may notify when it ends (never on page load).
     void askIfLong(files, operations, deviceBackend());
-    for (const file of files) await this.submit(file, { operations });
+    // The files added together are one batch, which can be downloaded as one zip.
+    const options = files.length > 1 ? { [BATCH_OPTION]: crypto.randomUUID() } : undefined;
+    for (const file of files)
+      await this.submit(file, options ? { operations, options } : { operations });
   }
 
   async submit(input: Blob, spec: JobSpec, name = (input as File).name): Promise<Job> {
@@ -123,11 +136,76 @@ class JobsView {
     this.channel?.post({ type: 'cancel', id });
   }
 
-  async remove(id: string): Promise<void> {
-    if (await this.requireStore().delete(id)) {
+  /**
+   * Deletes a finished job after UNDO_MS, hiding it at once; undo() in the meantime keeps it.
+   * The pending deletes are kept in localStorage, so a reload in between still offers Undo for
+   * the time left, and a visit after the time has run out carries the delete out.
+   */
+  remove(id: string): void {
+    this.deleting = { ...this.deleting, [id]: Date.now() + UNDO_MS };
+    this.saveDeletes();
+    this.scheduleDelete(id, UNDO_MS);
+  }
+
+  /** Takes a delete back while its Undo is offered: the job and its result were never touched. */
+  undo(id: string): void {
+    clearTimeout(this.deleteTimers.get(id));
+    this.deleteTimers.delete(id);
+    this.deleting = without(this.deleting, id);
+    this.saveDeletes();
+    this.selectedId = id;
+  }
+
+  // Bookkeeping of the timers, never rendered: a plain Map, not a reactive one.
+  private deleteTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  private scheduleDelete(id: string, delay: number): void {
+    clearTimeout(this.deleteTimers.get(id));
+    this.deleteTimers.set(
+      id,
+      setTimeout(() => void this.finishDelete(id), Math.max(0, delay)),
+    );
+  }
+
+  private async finishDelete(id: string): Promise<void> {
+    this.deleteTimers.delete(id);
+    let gone = true;
+    try {
+      gone = await this.requireStore().delete(id);
+    } catch (error) {
+      // Deleted already, by another tab: nothing left to do.
+      if (!(error instanceof JobNotFoundError)) throw error;
+    } finally {
+      this.deleting = without(this.deleting, id);
+      this.saveDeletes();
+    }
+    if (gone) {
       this.jobs = this.jobs.filter((j) => j.id !== id);
       this.channel?.post({ type: 'deleted', id });
     }
+  }
+
+  private saveDeletes(): void {
+    try {
+      localStorage.setItem(DELETES_KEY, JSON.stringify(this.deleting));
+    } catch {
+      // No storage (a private window's quota): the deletes still happen in this visit.
+    }
+  }
+
+  /** Pending deletes of an earlier visit: Undo for the time left, or the delete carried out. */
+  private resumeDeletes(): void {
+    let saved: Record<string, number>;
+    try {
+      saved = JSON.parse(localStorage.getItem(DELETES_KEY) ?? '{}') as Record<string, number>;
+    } catch {
+      saved = {};
+    }
+    const now = Date.now();
+    const known = Object.entries(saved).filter(([id]) => this.jobs.some((j) => j.id === id));
+    this.deleting = Object.fromEntries(known);
+    this.saveDeletes();
+    for (const [id, at] of known) this.scheduleDelete(id, at - now);
   }
 
   blob(key: string): Promise<Blob | undefined> {
@@ -141,6 +219,23 @@ class JobsView {
 }
 
 export const jobsView = new JobsView();
+
+/** How long a deleted job can be taken back. */
+export const UNDO_MS = 8_000;
+const DELETES_KEY = 'kintsugi.pending-deletes';
+
+function without(record: Record<string, number>, id: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => key !== id));
+}
+
+/** The spec option that ties the jobs added together into one batch. */
+export const BATCH_OPTION = 'batch';
+
+/** The batch a job was added in, or null for a job added on its own. */
+export function batchOf(job: Job): string | null {
+  const batch = job.spec.options?.[BATCH_OPTION];
+  return typeof batch === 'string' ? batch : null;
+}
 
 /**
  * Reads a stored blob into an object URL and hands it to `set`; returns the cleanup that revokes

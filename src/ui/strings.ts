@@ -189,6 +189,32 @@ export const strings = {
     wasm: (detail: string) =>
       `The CPU engine (WebAssembly) stopped on this image (${detail}). Reload the page and retry; if it happens again, the image may be too large for this device.`,
     other: (detail: string) => `Something went wrong: ${detail}.`,
+    notAPhoto:
+      'Running it again would fail the same way. Open the file in another app, save it as PNG or JPEG, and add that.',
+    addAgain: 'Its photo is no longer stored here: add the photo again.',
+    changeChoice:
+      'Running it again would fail the same way: add the photo again with another choice.',
+    otherOperation: 'Choose another operation and add the photo again.',
+  },
+  /** The selected result: its facts, its download and its history row (ResultActions, JobRow). */
+  results: {
+    region: 'The result',
+    took: (time: string) => `took ${time}`,
+    madeBy: (model: string) => `made by ${model}`,
+    details: 'Technical details',
+    format: 'Format',
+    formats: { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' },
+    quality: 'Quality',
+    download: (format: string) => `Download ${format}`,
+    preparing: (format: string) => `Making the ${format}…`,
+    prepared: (format: string, size: string) => `Saved as ${format}, ${size}.`,
+    failed: (format: string, reason: string) => `Could not make the ${format}: ${reason}`,
+    deleted: (name: string) => `Deleted ${name}`,
+    undo: 'Undo',
+    undoNamed: (name: string) => `Undo deleting ${name}`,
+    zipAll: (count: number) => `Download all (${count})`,
+    zipBatch: (count: number) => `Download this batch (${count})`,
+    batchZipName: 'kintsugi-batch.zip',
   },
   view: {
     mode: 'View',
