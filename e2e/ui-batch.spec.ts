@@ -89,7 +89,7 @@ test('photos dropped or pasted anywhere on the page are staged, then queued on S
   }, png);
   // Staged first: both show, nothing is queued until Start.
   await expect(page.getByRole('region', { name: '2 photos ready to start' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'pasted.png' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'pasted.png', exact: true })).toBeVisible();
   expect(await storedJobs(page, 'dropped.png')).toEqual([]);
   await startButton(page).click();
   await expect(jobRow(page, 'dropped.png')).toBeVisible();

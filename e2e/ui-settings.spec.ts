@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { openMore } from './support/app.ts';
 
 const background = (page: import('@playwright/test').Page) =>
   page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -71,6 +72,8 @@ test('Settings shows what this device offers the engine, as the page detects it'
   // Where jobs will run with the backend chosen now, in the engine's own words.
   const choice = device.getByRole('status');
   await expect(choice).toHaveText(/^With the current choice, jobs run on (WASM: |WebGPU on )/);
+  // The backend choice sits in the panel's "More", beside the presets.
+  await openMore(page);
   await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('wasm');
   await expect(choice).toHaveText('With the current choice, jobs run on WASM (CPU), as chosen');
 });
