@@ -5,6 +5,7 @@ import {
   downloadResult,
   fixture,
   jobRow,
+  openMore,
   readFixturePng,
 } from './support/app.ts';
 import { psnr, resizeBicubic } from './support/images.ts';
@@ -20,6 +21,8 @@ test('runs the ×2 model on WebGPU when asked, with the same pixels as WASM', as
   // The faithful ×2 model (ESRGAN medium): on a software WebGPU adapter Real-ESRGAN takes minutes.
   await page.getByRole('radio', { name: /^Faithful/ }).check();
 
+  // The backend choice sits in the panel's "More", beside the presets.
+  await openMore(page);
   const results = [];
   for (const [backend, label] of [
     ['webgpu', 'WebGPU'],
