@@ -14,7 +14,7 @@ import {
   withPageHeaders,
 } from './page-headers.ts';
 import { isShareTarget, receiveShare } from './share-target.ts';
-import { RUNTIME_CACHE } from '../engine/runtime-files.ts';
+import { RUNTIME_CACHE, type RuntimeFile } from '../engine/runtime-files.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -106,5 +106,20 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(Promise.all([self.clients.claim(), dropOldRuntimeFiles()]));
 });
+
+/**
+ * A new version's runtime files carry new hashes: the kept copies of the old ones (the engine,
+ * OpenCV.js, the encoders) are dropped once it takes over, so storage holds one set.
+ */
+async function dropOldRuntimeFiles(): Promise<void> {
+  const list = await matchPrecache('/offline-files.json');
+  if (!list) return;
+  const current = new Set(((await list.json()) as RuntimeFile[]).map((file) => file.path));
+  const cache = await caches.open(RUNTIME_CACHE);
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/assets/') && !current.has(path)) await cache.delete(request);
+  }
+}
