@@ -296,3 +296,54 @@ async function centreX(locator: Locator): Promise<number> {
   const box = (await locator.boundingBox())!;
   return box.x + box.width / 2;
 }
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('two fingers pinch-zoom both sides together; one finger on the divider drags it', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await chooseOperation(page, 'Upscale ×2');
+    await addPhotos(page, [fixture('photo-small-64.png')]);
+    await waitForStatus(page, 'photo-small-64.png', 'completed');
+    const result = page.getByRole('region', { name: 'Result' });
+    const slider = result.getByRole('slider', { name: 'Compare before and after' });
+    const surface = result.getByRole('application', { name: /^Result view/ });
+    await surface.scrollIntoViewIfNeeded();
+    const pane = (await surface.boundingBox())!;
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove', points: { x: number; y: number }[]) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: points.map((p, id) => ({ ...p, id })),
+      });
+    const end = () => cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+
+    // A finger on the divider drags it a quarter of the view to the left.
+    const y = pane.y + pane.height / 2 + 60;
+    const from = pane.x + pane.width / 2;
+    await touch('touchStart', [{ x: from, y }]);
+    for (let i = 1; i <= 5; i++)
+      await touch('touchMove', [{ x: from - (pane.width / 4) * (i / 5), y }]);
+    await end();
+    await expect(slider).toHaveAttribute('aria-valuenow', '25');
+
+    // Two fingers spread apart in side by side: both pictures zoom, by the same transform.
+    await result.getByRole('radio', { name: 'Side by side' }).check();
+    const [fitted] = await pictureTransforms(page);
+    const first = (await result.locator('.pane').nth(0).boundingBox())!;
+    const centre = { x: first.x + first.width / 2, y: first.y + first.height / 2 };
+    const fingers = (spread: number) => [
+      { x: centre.x - spread, y: centre.y },
+      { x: centre.x + spread, y: centre.y },
+    ];
+    await touch('touchStart', fingers(20).slice(0, 1));
+    await touch('touchStart', fingers(20));
+    for (let spread = 30; spread <= 80; spread += 10) await touch('touchMove', fingers(spread));
+    await end();
+    const [a, b] = await pictureTransforms(page);
+    expect(a).toBe(b);
+    expect(parseMatrix(a!).scale).toBeGreaterThan(parseMatrix(fitted!).scale * 2.5);
+  });
+});
