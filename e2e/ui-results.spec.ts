@@ -98,6 +98,7 @@ test('a result says what it is in plain words and downloads as JPEG, WebP or AVI
   const details = actions.locator('details.tech');
   await expect(details.getByText(/^WASM: /)).toBeHidden();
   await expect(facts).not.toContainText('WASM');
+  await expect(jobRow(page, 'photo-small-64.png')).not.toContainText('WASM');
   await details.locator('summary').click();
   await expect(details.getByText(/^WASM: /)).toBeVisible();
   await expect(details).toContainText('realesr-general-x4v3');
