@@ -40,7 +40,8 @@ describe('looksLikeArt', () => {
   it('does not call a plain photo with a noisy sky art, nor a tiny picture anything', () => {
     const noisy = manga(200, 160);
     for (let i = 0; i < noisy.data.length; i += 4)
-      for (let c = 0; c < 3; c++) noisy.data[i + c] = Math.max(0, noisy.data[i + c]! - ((i * 7919 + c * 104729) % 23));
+      for (let c = 0; c < 3; c++)
+        noisy.data[i + c] = Math.max(0, noisy.data[i + c]! - ((i * 7919 + c * 104729) % 23));
     expect(looksLikeArt(noisy)).toBe(false);
     expect(looksLikeArt(manga(6, 6))).toBe(false);
   });
