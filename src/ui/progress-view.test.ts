@@ -184,11 +184,20 @@ describe('describeProgress', () => {
       percent: 45,
       label: 'Working · 45%',
       eta: null,
+      busy: false,
     });
     expect(describeProgress({ ...facts, shown: 0.5, etaSeconds: 338 }).eta).toBe(
       'about 6 min left',
     );
     expect(describeProgress({ ...facts, shown: 0.99, etaSeconds: 1 }).eta).toBe('almost done');
+  });
+
+  it('shows that work goes on when one long step leaves the bar still without an ETA', () => {
+    expect(describeProgress({ ...facts, shown: 0.02, quietMs: 30_000 }).busy).toBe(true);
+    expect(describeProgress({ ...facts, shown: 0.02, quietMs: 1_000 }).busy).toBe(false);
+    expect(describeProgress({ ...facts, shown: 0.5, quietMs: 30_000, etaSeconds: 20 }).busy).toBe(
+      false,
+    );
   });
 
   it('says what happens after an interruption instead of sitting at "Working 0%"', () => {

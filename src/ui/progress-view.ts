@@ -77,6 +77,12 @@ export class ProgressTrack {
     return this.shown;
   }
 
+  /** How long since the bar last moved (ms); 0 before anything was seen. */
+  quietMs(now: number): number {
+    const last = this.samples.at(-1);
+    return last ? now - last.at : 0;
+  }
+
   /** Seconds left to show now, or null when unknown. */
   etaSeconds(now: number): number | null {
     const fresh = etaFromSamples(this.samples, now);
@@ -208,6 +214,8 @@ export interface ProgressFacts {
   download: { text: string; fraction: number } | null;
   /** The estimate for the whole job on this device, when there is a basis for one. */
   estimateSeconds: number | undefined;
+  /** How long since the bar last moved, in ms. */
+  quietMs?: number;
 }
 
 export interface ProgressLine {
@@ -216,7 +224,15 @@ export interface ProgressLine {
   label: string;
   /** "about 2 min left"; null when not known. */
   eta: string | null;
+  /**
+   * The bar has not moved for a while and no ETA is known (one long step, like a cut-out
+   * model's single run): it shows that work goes on, so a figure like 2 % does not look frozen.
+   */
+  busy?: boolean;
 }
+
+/** No move of the bar for this long, without an ETA: the bar shows that work goes on. */
+export const BUSY_AFTER_MS = 5_000;
 
 /** The words and the bar of one job's progress. */
 export function describeProgress(f: ProgressFacts): ProgressLine {
@@ -245,5 +261,6 @@ export function describeProgress(f: ProgressFacts): ProgressLine {
     percent,
     label: `${again}Working · ${percent}%${line}`,
     eta: f.etaSeconds === null ? null : etaText(f.etaSeconds),
+    busy: f.etaSeconds === null && (f.quietMs ?? 0) > BUSY_AFTER_MS,
   };
 }

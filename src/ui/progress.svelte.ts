@@ -117,6 +117,7 @@ class ProgressState {
       interrupted: isInterrupted(job, now),
       download: this.downloadOf(job),
       estimateSeconds: this.estimate(job),
+      quietMs: track.quietMs(now),
     });
   }
 
