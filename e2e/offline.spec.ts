@@ -107,6 +107,23 @@ test('offline, a job whose model is not on the device fails at once and says why
   expect(took).toBeLessThan(2_000);
 });
 
+test('offline, an encoder that was never fetched is named in plain words, at once', async ({
+  page,
+  context,
+}) => {
+  await openPrepared(page);
+  await context.setOffline(true);
+  await page.reload();
+  const started = Date.now();
+  const job = await runPhoto(page, 'photo-small-32.png', 'Compress');
+  const took = Date.now() - started;
+  expect(job.status).toBe('failed');
+  expect((job as { error?: string | null }).error).toMatch(
+    /^This job needs the (PNG optimiser|JPEG encoder|image encoders)( \([\d.]+ MB\))?, which is not on this device yet; connect once to download it\.$/,
+  );
+  expect(took).toBeLessThan(2_000);
+});
+
 test('WebGPU chosen on a device without a graphics processor says so plainly', async ({ page }) => {
   await page.goto('/');
   const backend = page.getByRole('combobox', { name: 'Backend', exact: true });

@@ -5,6 +5,7 @@ import { operationWorkers } from '../src/engine/operations/workers.ts';
 import { applyStoredOwnModels } from '../src/engine/own-models.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
+import { explainOffline } from '../src/engine/runtime-files.ts';
 import { pickVariant } from '../src/engine/models.ts';
 import { photoModel } from '../src/engine/operations/enhance/worker.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
@@ -69,6 +70,10 @@ async function run(
     // The backend the run ended on wins: WebGPU may have been given up mid-run.
     const { backend, reason, threads } = runtime.engineRecord();
     return { ...output, blob, engine: { ...engine, backend, reason, threads } };
+  } catch (error) {
+    // Offline, a part the operation loads on demand (OpenCV.js, an encoder) may be missing:
+    // said in plain words rather than as a failed module fetch.
+    throw await explainOffline(error, request.operation);
   } finally {
     runtime.onBand = null;
     canceled.delete(runId);

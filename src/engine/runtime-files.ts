@@ -55,6 +55,48 @@ export function isOffline(): boolean {
   return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
 
+/** Operations that inpaint with OpenCV.js, and those whose output formats need the encoders. */
+export const OPENCV_OPERATIONS: ReadonlySet<string> = new Set([
+  'remove-object',
+  'remove-text',
+  'restore-old-photo',
+]);
+export const ENCODER_OPERATIONS: ReadonlySet<string> = new Set(['convert', 'compress-optimize']);
+
+/** Each on-demand part, in plain words. */
+const partWords: Record<RuntimePart, string> = {
+  engine: 'the image engine',
+  'engine-webgpu': 'the image engine for the graphics processor',
+  opencv: 'the inpainting tools (OpenCV)',
+  avif: 'the AVIF encoder',
+  jpeg: 'the JPEG encoder',
+  webp: 'the WebP encoder',
+  oxipng: 'the PNG optimiser',
+  other: 'a part of the app',
+};
+
+/**
+ * With the network gone, a failed fetch of an on-demand file (a module import, a .wasm) becomes
+ * the plain reason: what is missing, its size, and that one connection fixes it. Anything else,
+ * or online, is returned as it was.
+ */
+export async function explainOffline(error: unknown, operation?: string): Promise<unknown> {
+  if (!isOffline() || error instanceof NotOnDeviceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/fetch|import|network|\.wasm|\/assets\//i.test(message)) return error;
+  const path = /\/assets\/[\w.-]+/.exec(message)?.[0];
+  const file = path ? (await offlineFiles()).find((f) => f.path === path) : undefined;
+  if (file) return new NotOnDeviceError(notOnDevice(partWords[file.part], file.bytes));
+  // A .wasm fetch names no file: say what the operation loads on demand.
+  const what =
+    operation && OPENCV_OPERATIONS.has(operation)
+      ? partWords.opencv
+      : operation && ENCODER_OPERATIONS.has(operation)
+        ? 'the image encoders'
+        : partWords.other;
+  return new NotOnDeviceError(notOnDevice(what));
+}
+
 const inFlight = new Map<string, Promise<ArrayBuffer>>();
 
 /** Whether the file is stored on this device (any cache of the origin: precache or runtime). */

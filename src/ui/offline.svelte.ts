@@ -5,6 +5,8 @@ import { download, modelUrl } from '../engine/model-store.ts';
 import { manifest, pickVariant } from '../engine/models.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import {
+  ENCODER_OPERATIONS,
+  OPENCV_OPERATIONS,
   type RuntimeFile,
   type RuntimePart,
   isStored,
@@ -15,10 +17,6 @@ import { settings } from './settings.svelte.ts';
 
 /** The default photo upscaler on a processor (and the one prepared for the first job). */
 const DEFAULT_UPSCALER = 'realesr-general-x4v3';
-
-/** Operations that inpaint with OpenCV.js, and those whose output formats need the encoders. */
-const needsOpenCv = new Set(['remove-object', 'remove-text', 'restore-old-photo']);
-const needsEncoders = new Set(['convert', 'compress-optimize']);
 
 /** The model file this device runs for a manifest id (photo models, then analysis models). */
 function variantOf(id: string): ModelVariant | null {
@@ -50,8 +48,8 @@ export function needsOf(
   const models = chosen.map(variantOf).filter((v): v is ModelVariant => v !== null);
   const parts: RuntimePart[] = [];
   if (models.length > 0) parts.push(engine);
-  if (needsOpenCv.has(operation)) parts.push('opencv');
-  if (needsEncoders.has(operation)) parts.push('jpeg', 'webp', 'oxipng');
+  if (OPENCV_OPERATIONS.has(operation)) parts.push('opencv');
+  if (ENCODER_OPERATIONS.has(operation)) parts.push('jpeg', 'webp', 'oxipng');
   return { models, parts };
 }
 
