@@ -6,7 +6,6 @@ import { applyStoredOwnModels } from '../src/engine/own-models.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
 import { explainOffline } from '../src/engine/runtime-files.ts';
-import { pickVariant } from '../src/engine/models.ts';
 import { photoModel } from '../src/engine/operations/enhance/worker.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type PreviewBand, shrinkBand } from '../src/engine/preview.ts';
@@ -100,7 +99,7 @@ async function prepare(backend: BackendPreference): Promise<void> {
   await runtime.backend(backend);
   await applyStoredOwnModels();
   const model = photoModel('auto', 4, runtime.onHardwareGpu());
-  if (model) await loadModel(pickVariant(model), postDownloads(pickVariant(model)));
+  if (model) await loadModel(runtime.variant(model), postDownloads(runtime.variant(model)));
 }
 
 const api = {

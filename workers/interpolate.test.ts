@@ -6,15 +6,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelVariant } from '../models/manifest.ts';
+import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
+import { pickVariant } from '../src/engine/models.ts';
 import { type Frame, interpolateFrame, interpolationModel } from './interpolate.ts';
 import type { ModelRuntime } from './runtime.ts';
 
 const PUBLIC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../public');
 
 /** runWhole as ModelRuntime does it, on onnxruntime-node, reading the file the variant names. */
-class NodeRuntime implements Pick<ModelRuntime, 'runWhole'> {
+class NodeRuntime implements Pick<ModelRuntime, 'runWhole' | 'variant'> {
   readonly ran: string[] = [];
+
+  /** A processor's file, as ModelRuntime picks on WASM. */
+  variant(model: Pick<ModelEntry, 'id' | 'variants'>): ModelVariant {
+    return pickVariant(model, { float16: false });
+  }
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
 
   async runWhole(

@@ -2,7 +2,7 @@
 // The model's contract (input names, value range, size multiple) comes from the manifest entry.
 
 import type { InterpolationModelEntry } from '../models/manifest.ts';
-import { manifest, pickVariant } from '../src/engine/models.ts';
+import { manifest } from '../src/engine/models.ts';
 import type { ModelRuntime } from './runtime.ts';
 
 /** An RGBA frame, row-major, 4 bytes per pixel. */
@@ -27,7 +27,7 @@ export function interpolationModel(): InterpolationModelEntry {
  * The session comes from `runtime` (its backend, its cache), for the manifest's variant.
  */
 export async function interpolateFrame(
-  runtime: Pick<ModelRuntime, 'runWhole'>,
+  runtime: Pick<ModelRuntime, 'runWhole' | 'variant'>,
   a: Frame,
   b: Frame,
   t = 0.5,
@@ -48,7 +48,7 @@ export async function interpolateFrame(
   const range = model.input.range;
   const [frame0, frame1] = model.input.frames;
   const outputs = await runtime.runWhole(
-    pickVariant(model),
+    runtime.variant(model),
     {
       [frame0]: { data: toPlanes(a, paddedWidth, paddedHeight, range), dims },
       [frame1]: { data: toPlanes(b, paddedWidth, paddedHeight, range), dims },

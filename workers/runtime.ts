@@ -3,7 +3,7 @@ import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
-import { useFloat16Compute } from '../src/engine/models.ts';
+import { computeOf, pickVariant } from '../src/engine/models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
 import { type OrtModule, loadOrt } from './ort-loader.ts';
@@ -72,7 +72,6 @@ export class ModelRuntime {
     if (!this.choice || this.preference !== preference) {
       this.choice = await chooseBackend(preference);
       this.preference = preference;
-      useFloat16Compute(this.choice.backend === 'webgpu' && this.choice.shaderF16);
     }
     await this.loadRuntime(this.choice.backend === 'webgpu');
     return this.choice;
@@ -103,6 +102,11 @@ export class ModelRuntime {
   /** The loaded onnxruntime-web build (after backend()); optional models run on it too. */
   async ort(): Promise<OrtModule> {
     return this.ortModule ?? this.loadRuntime(this.choice?.backend === 'webgpu');
+  }
+
+  /** The file of a model this runtime runs now: float16 compute only on a shader-f16 GPU. */
+  variant(model: Pick<ModelEntry, 'id' | 'variants'>): ModelVariant {
+    return pickVariant(model, computeOf(this.choice ?? { backend: 'wasm', shaderF16: false }));
   }
 
   /** Whether models run on a real GPU now (WebGPU, not a software adapter, device not lost). */
@@ -137,7 +141,6 @@ export class ModelRuntime {
         reason: `WASM: WebGPU failed to start the model (${String(error)})`,
       };
       // Later jobs pick float32-compute files again; this one runs what it asked for.
-      useFloat16Compute(false);
       return this.cachedSession(variant, 'wasm');
     }
   }
@@ -167,7 +170,6 @@ export class ModelRuntime {
       shaderF16: false,
       reason: `WASM: ${why}, so it ran again on WASM`,
     };
-    useFloat16Compute(false);
     return this.cachedSession(variant, 'wasm');
   }
 

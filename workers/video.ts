@@ -20,7 +20,7 @@ import {
   WebMOutputFormat,
 } from 'mediabunny';
 import type { InterpolationModelEntry, Manifest, ModelEntry } from '../models/manifest.ts';
-import { manifest, pickVariant } from '../src/engine/models.ts';
+import { manifest } from '../src/engine/models.ts';
 import type { OpContext, OpWorker } from '../src/engine/operations/worker-context.ts';
 import {
   type Container,
@@ -392,7 +392,7 @@ async function prepareSteps(steps: FrameStep[], runtime: ModelRuntime): Promise<
     const model = manifest.models.find((m) => m.id === step.model);
     if (!model) throw new Error(`The model ${step.model} this preset needs is not installed`);
     // Load the session now, so a missing or damaged model fails before the first frame.
-    await runtime.session(pickVariant(model));
+    await runtime.session(runtime.variant(model));
     prepared.push({ step, model });
   }
   return prepared;
@@ -428,7 +428,7 @@ async function runModel(
   let offset = 0;
   await runtime.runTiled({
     model,
-    variant: pickVariant(model),
+    variant: runtime.variant(model),
     image,
     sink: (band, rows) => {
       data.set(band.subarray(0, rows * width * 4), offset);

@@ -2,12 +2,14 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../models/manifest.ts';
-import { applyOwnModels, manifest, pickVariant, useFloat16Compute } from './models.ts';
+import { applyOwnModels, computeOf, manifest, pickVariant } from './models.ts';
 
 afterEach(() => {
-  useFloat16Compute(false);
   applyOwnModels([]);
 });
+
+const processor = computeOf({ backend: 'wasm', shaderF16: false });
+const f16Gpu = computeOf({ backend: 'webgpu', shaderF16: true });
 
 const model = (id: string) => {
   const entry = manifest.models.find((m) => m.id === id);
@@ -18,26 +20,29 @@ const model = (id: string) => {
 describe('pickVariant', () => {
   it('takes the first float32-compute file, the smallest that passed its PSNR bar', () => {
     const entry = model('esrgan-medium-x4');
-    const variant = pickVariant(entry);
+    const variant = pickVariant(entry, processor);
     expect(variant.compute).toBe('float32');
     for (const other of entry.variants.filter((v) => v.compute === 'float32')) {
       expect(variant.bytes).toBeLessThanOrEqual(other.bytes);
     }
   });
 
-  it('takes the float16-compute file only once the runtime says shader-f16 is there', () => {
+  it('takes the float16-compute file only on WebGPU with shader-f16', () => {
     const entry = model('esrgan-medium-x4');
-    useFloat16Compute(true);
-    expect(pickVariant(entry)).toMatchObject({ id: 'fp16', compute: 'float16' });
-    useFloat16Compute(false);
-    expect(pickVariant(entry).compute).toBe('float32');
+    expect(pickVariant(entry, f16Gpu)).toMatchObject({ id: 'fp16', compute: 'float16' });
+    expect(pickVariant(entry, computeOf({ backend: 'webgpu', shaderF16: false })).compute).toBe(
+      'float32',
+    );
+    // A shader-f16 adapter that fell back to WASM computes in float32.
+    expect(pickVariant(entry, computeOf({ backend: 'wasm', shaderF16: true })).compute).toBe(
+      'float32',
+    );
   });
 
   it('falls back to float32 compute where a model has no float16-compute file', () => {
     const rife = manifest.interpolation.find((m) => m.id === 'rife-v4.6');
     expect(rife).toBeDefined();
-    useFloat16Compute(true);
-    expect(pickVariant(rife!).compute).toBe('float32');
+    expect(pickVariant(rife!, f16Gpu).compute).toBe('float32');
   });
 });
 

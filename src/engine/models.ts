@@ -26,19 +26,26 @@ export function findModel(operation: string, scale: number): ModelEntry | undefi
   return manifest.models.find((m) => m.operations.includes(operation) && m.scale === scale);
 }
 
-let float16Compute = false;
-
-/**
- * Set by the inference worker's runtime once it has chosen the backend: true on WebGPU with an
- * adapter that has shader-f16, where models with a float16-compute variant run that one.
- */
-export function useFloat16Compute(enabled: boolean): void {
-  float16Compute = enabled;
+/** How a device computes: float16 only on WebGPU with an adapter that has shader-f16. */
+export interface Compute {
+  float16: boolean;
 }
 
-/** The variant this backend should run: fp16 compute only where the GPU has shader-f16. */
-export function pickVariant(model: Pick<ModelEntry, 'id' | 'variants'>): ModelVariant {
-  const wanted = float16Compute ? 'float16' : 'float32';
+/** The compute of a backend choice (workers/backend.ts), as the runtime and the page see it. */
+export function computeOf(choice: { backend: 'webgpu' | 'wasm'; shaderF16: boolean }): Compute {
+  return { float16: choice.backend === 'webgpu' && choice.shaderF16 };
+}
+
+/**
+ * The file a device with this compute runs: the float16-compute variant where it has one and
+ * the device computes in float16, else the first float32 one. Pure: the inference runtime and
+ * the page ("Make available offline") ask it the same question and get the same file.
+ */
+export function pickVariant(
+  model: Pick<ModelEntry, 'id' | 'variants'>,
+  compute: Compute,
+): ModelVariant {
+  const wanted = compute.float16 ? 'float16' : 'float32';
   const variant =
     model.variants.find((v) => v.compute === wanted) ??
     model.variants.find((v) => v.compute === 'float32') ??

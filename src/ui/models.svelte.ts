@@ -1,6 +1,8 @@
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
 import { download, forget, isKept, modelUrl } from '../engine/model-store.ts';
-import { manifest, pickVariant } from '../engine/models.ts';
+import { chooseBackend } from '../../workers/backend.ts';
+import { type Compute, computeOf, manifest, pickVariant } from '../engine/models.ts';
+import { settings } from './settings.svelte.ts';
 
 export interface ModelRow {
   id: string;
@@ -14,13 +16,18 @@ export interface ModelRow {
   error: string | null;
 }
 
-function rowOf(model: ModelEntry): ModelRow {
+/**
+ * The row of a model, with the file this device runs: the inference worker picks with the same
+ * backend choice, so a model kept here is the one a job loads offline (float16 on a shader-f16
+ * GPU). Until the choice is known, the float32 file.
+ */
+function rowOf(model: ModelEntry, compute: Compute = { float16: false }): ModelRow {
   return {
     id: model.id,
     label: model.label,
     operations: model.operations.join(', '),
     license: model.license,
-    variant: pickVariant(model),
+    variant: pickVariant(model, compute),
     state: 'online',
     progress: null,
     error: null,
@@ -29,12 +36,16 @@ function rowOf(model: ModelEntry): ModelRow {
 
 /** Settings' view of the models: what exists, what this device keeps, and the storage used. */
 class ModelsView {
-  rows = $state<ModelRow[]>(manifest.models.map(rowOf));
+  rows = $state<ModelRow[]>(manifest.models.map((model) => rowOf(model)));
   usage = $state<{ used: number; quota: number } | null>(null);
   persisted = $state(false);
 
   async refresh(): Promise<void> {
+    const choice = await chooseBackend(settings.backend).catch(() => null);
+    const compute = choice ? computeOf(choice) : { float16: false };
     for (const row of this.rows) {
+      const model = manifest.models.find((m) => m.id === row.id);
+      if (model) row.variant = pickVariant(model, compute);
       const kept = await isKept(row.variant);
       const anywhere = kept || (await caches.match(modelUrl(row.variant))) !== undefined;
       row.state = kept ? 'kept' : anywhere ? 'builtin' : 'online';

@@ -2,7 +2,7 @@ import type { ModelVariant } from '../../models/manifest.ts';
 import { chooseBackend } from '../../workers/backend.ts';
 import { pickAnalysisVariant } from '../engine/analysis-models.ts';
 import { download, modelUrl } from '../engine/model-store.ts';
-import { manifest, pickVariant } from '../engine/models.ts';
+import { type Compute, computeOf, manifest, pickVariant } from '../engine/models.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import {
   ENCODER_OPERATIONS,
@@ -19,9 +19,9 @@ import { settings } from './settings.svelte.ts';
 const DEFAULT_UPSCALER = 'realesr-general-x4v3';
 
 /** The model file this device runs for a manifest id (photo models, then analysis models). */
-function variantOf(id: string): ModelVariant | null {
+function variantOf(id: string, compute: Compute): ModelVariant | null {
   const model = manifest.models.find((m) => m.id === id);
-  if (model) return pickVariant(model);
+  if (model) return pickVariant(model, compute);
   const analysis = manifest.analysis?.find((m) => m.id === id);
   return analysis ? pickAnalysisVariant(analysis) : null;
 }
@@ -33,6 +33,7 @@ function variantOf(id: string): ModelVariant | null {
 export function needsOf(
   operation: string,
   engine: RuntimePart,
+  compute: Compute,
 ): {
   models: ModelVariant[];
   parts: RuntimePart[];
@@ -45,7 +46,9 @@ export function needsOf(
       : operation === 'enhance-anime'
         ? ids.slice(0, 1)
         : ids;
-  const models = chosen.map(variantOf).filter((v): v is ModelVariant => v !== null);
+  const models = chosen
+    .map((id) => variantOf(id, compute))
+    .filter((v): v is ModelVariant => v !== null);
   const parts: RuntimePart[] = [];
   if (models.length > 0) parts.push(engine);
   if (OPENCV_OPERATIONS.has(operation)) parts.push('opencv');
@@ -54,9 +57,9 @@ export function needsOf(
 }
 
 /** Every model file this device would run, once each. */
-function allModels(): ModelVariant[] {
+function allModels(compute: Compute): ModelVariant[] {
   const variants = [
-    ...manifest.models.map((m) => pickVariant(m)),
+    ...manifest.models.map((m) => pickVariant(m, compute)),
     ...(manifest.analysis ?? []).map((m) => pickAnalysisVariant(m)),
   ];
   return variants.filter((v, i) => variants.findIndex((w) => w.file === v.file) === i);
@@ -77,10 +80,17 @@ class OfflineState {
   error = $state<string | null>(null);
   private files: RuntimeFile[] | null = null;
 
-  /** The engine build this device loads: the WebGPU one only with a hardware adapter. */
-  private async enginePart(): Promise<RuntimePart> {
+  /**
+   * The engine build this device loads (the WebGPU one only with a hardware adapter) and how it
+   * computes: the inference worker asks chooseBackend the same question, so the files kept here
+   * are the files it runs (float16 ones on a shader-f16 GPU).
+   */
+  private async device(): Promise<{ engine: RuntimePart; compute: Compute }> {
     const choice = await chooseBackend(settings.backend).catch(() => null);
-    return choice?.backend === 'webgpu' ? 'engine-webgpu' : 'engine';
+    return {
+      engine: choice?.backend === 'webgpu' ? 'engine-webgpu' : 'engine',
+      compute: choice ? computeOf(choice) : { float16: false },
+    };
   }
 
   private async runtimeList(): Promise<RuntimeFile[]> {
@@ -95,13 +105,13 @@ class OfflineState {
 
   async refresh(): Promise<void> {
     if (!('caches' in globalThis)) return;
-    const engine = await this.enginePart();
+    const { engine, compute } = await this.device();
     // Checked once per refresh (a plain record: nothing reads it reactively).
     const stored: Record<string, boolean> = {};
     const has = async (url: string) => (stored[url] ??= await isStored(url));
     const ready: string[] = [];
     for (const [name, meta] of Object.entries(operationMetas)) {
-      const needs = needsOf(name, engine);
+      const needs = needsOf(name, engine, compute);
       const files = await this.filesOf(needs.parts);
       const urls = [...needs.models.map(modelUrl), ...files.map((f) => f.path)];
       let all = true;
@@ -110,7 +120,7 @@ class OfflineState {
     }
     this.ready = ready;
     let missing = 0;
-    for (const variant of allModels())
+    for (const variant of allModels(compute))
       if (!(await has(modelUrl(variant)))) missing += variant.bytes;
     for (const file of await this.everyRuntimeFile(engine)) {
       if (!(await has(new URL(file.path, location.origin).href))) missing += file.bytes;
@@ -132,9 +142,9 @@ class OfflineState {
     try {
       // Kept models should survive storage pressure: ask once, now.
       await navigator.storage?.persist?.();
-      const engine = await this.enginePart();
+      const { engine, compute } = await this.device();
       const files = await this.everyRuntimeFile(engine);
-      const models = allModels();
+      const models = allModels(compute);
       const total =
         files.reduce((sum, f) => sum + f.bytes, 0) + models.reduce((sum, m) => sum + m.bytes, 0);
       let done = 0;

@@ -15,7 +15,7 @@ import type { ModelEntry } from '../../../models/manifest.ts';
 import type { ModelRuntime } from '../../../workers/runtime.ts';
 import { resizeImage } from '../../../workers/resize.ts';
 import type { RgbaImage } from '../../../workers/tiler.ts';
-import { findModel, manifest, pickVariant } from '../models.ts';
+import { findModel, manifest } from '../models.ts';
 import { REAL_ESRGAN } from '../operations/enhance/meta.ts';
 import { gaussianBlur } from '../pixels/blur.ts';
 import { alignFace, nativeFaceSize, pasteCrop, warpToCrop } from './align.ts';
@@ -107,7 +107,7 @@ export async function restoreFaces(options: {
   const chosen = faces.slice(0, MAX_FACES);
   skipped += faces.length - chosen.length;
   const model = srModel();
-  const variant = pickVariant(model);
+  const variant = runtime.variant(model);
   for (const [index, face] of chosen.entries()) {
     const plan = planFace(nativeFaceSize(face.keypoints));
     if (!plan) {

@@ -1,6 +1,6 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { type RgbaImage, hasTransparency } from '../../../../workers/tiler.ts';
-import { manifest, pickVariant } from '../../models.ts';
+import { manifest } from '../../models.ts';
 import { fittedTileSize, runClassicalTiled } from '../classical-tiles.ts';
 import type { OpContext, OpOutput, OpWorker } from '../worker-context.ts';
 import { estimateNoiseSigma, jpegBlockiness } from './noise-estimate.ts';
@@ -79,7 +79,7 @@ export const denoise: OpWorker = async (params, ctx) => {
   if (!model) {
     throw new Error(`No ×1 denoising model for noise level ${plan.noiseLevel} is installed`);
   }
-  const variant = pickVariant(model);
+  const variant = ctx.models.variant(model);
   const { png, output } = pngCollector(image);
   const method = `${model.label}: JPEG artefacts or light noise (white noise σ ${sigma.toFixed(1)} < ${WHITE_NOISE_MIN_SIGMA}; JPEG block edges ${jpegBlockiness(image).toFixed(2)}× the rest)`;
   ctx.engine({ model: model.id, variant: variant.id, method });

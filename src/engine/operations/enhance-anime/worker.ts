@@ -1,7 +1,7 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
-import { manifest, pickVariant } from '../../models.ts';
+import { manifest } from '../../models.ts';
 import { ColourKeeper } from '../../pixels/keep-colour.ts';
 import type { OpWorker } from '../worker-context.ts';
 
@@ -39,7 +39,7 @@ const COLOUR_SIGMA = 1.5;
 export const enhanceAnime: OpWorker = async (_params, ctx) => {
   const model = animeModel();
   if (!model) throw new Error(`No ×${ANIME_SCALE} anime upscaling model is installed`);
-  const variant = pickVariant(model);
+  const variant = ctx.models.variant(model);
   const image = await ctx.image();
   const parts: Uint8Array[] = [];
   const png = new PngStreamWriter(

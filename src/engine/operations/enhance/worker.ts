@@ -1,7 +1,7 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { StreamingResizer } from '../../../../workers/resize.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
-import { isOwnModel, manifest, pickVariant } from '../../models.ts';
+import { isOwnModel, manifest } from '../../models.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
 import type { OpWorker } from '../worker-context.ts';
 import { type PhotoModelChoice, REAL_ESRGAN } from './meta.ts';
@@ -59,7 +59,7 @@ export const enhance: OpWorker = async (params, ctx) => {
   const choice = (params.model ?? 'auto') as PhotoModelChoice;
   const model = photoModel(choice, scale, ctx.models.onHardwareGpu());
   if (!model) throw new Error(`No upscaling model for ×${scale} is installed`);
-  const variant = pickVariant(model);
+  const variant = ctx.models.variant(model);
   const image = await ctx.image();
   const width = image.width * scale;
   const height = image.height * scale;

@@ -1,4 +1,3 @@
-import { pickVariant } from '../../models.ts';
 import { pauseFor, pngBlob } from '../../inpaint/worker-io.ts';
 import type { RgbaImage } from '../../../../workers/tiler.ts';
 import type { OpContext, OpWorker } from '../worker-context.ts';
@@ -32,7 +31,7 @@ async function colorize(image: RgbaImage, strength: number, ctx: OpContext, prog
   if (optional) return { ...optional, variant: undefined };
   const model = colorizationModel();
   if (!model) throw new Error(noColorizationModel);
-  const variant = pickVariant(model);
+  const variant = ctx.models.variant(model);
   const colored = new Uint8Array(image.width * image.height * 4);
   let row = 0;
   await ctx.models.runTiled({
