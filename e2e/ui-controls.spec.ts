@@ -232,6 +232,15 @@ test('with a photo staged, the crop is a box drawn on it, with shape chips and e
   await resize.getByLabel('New width').press('Tab');
   await expect(resize.getByLabel('New height')).toHaveValue('45');
 
+  // The box, chips and numbers fit a 320 px phone without sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expect(crop.locator('.stage')).toBeVisible();
+  expect(
+    await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+  ).toBe(0);
+
   await startButton(page).click();
   await waitForStatus(page, 'photo-wide-300x200.png', 'completed');
   const [job] = await storedJobs(page, 'photo-wide-300x200.png');
