@@ -170,8 +170,15 @@ const LONG = 0.2;
 const COLLINEAR = Math.cos((12 * Math.PI) / 180);
 /** ...and gaps up to this share of the short side. */
 const MAX_GAP = 0.35;
-/** A piece of a scratch found in several pieces may sit on this much more structure. */
-const GROUPED = 1;
+/**
+ * A piece this long by itself (share of the short side) is rarely the scene's (a scene's lines
+ * that long are edges, which the two-sided contrast does not see): it may sit on GROUPED times
+ * more structure.
+ */
+const VERY_LONG = 0.3;
+const GROUPED = 1.4;
+/** How far off its axis (share of its length) a scratch's pixel may lie: its bow. */
+const OFF_LINE = 0.03;
 const SPECK_SIDE = 8;
 const SPECK_AREA = 48;
 /** A speck's contrast against its surround's texture (standard deviation). */
@@ -573,7 +580,9 @@ export function detectDefects(
     let verdict = 'scene';
     if (!useful(p)) verdict = p.colour > 0.5 ? 'colour' : 'faint';
     else if (!s || s.hi - s.lo < long) verdict = 'short';
-    else if (p.side <= (s.count > 1 ? structure * GROUPED : structure)) verdict = 'kept';
+    else if (p.side <= (p.length >= VERY_LONG * short ? structure * GROUPED : structure)) {
+      verdict = 'kept';
+    }
     options.onCandidate?.({
       area: p.area,
       length: p.length,
@@ -585,7 +594,13 @@ export function detectDefects(
       pixels: p.members,
     });
     if (verdict !== 'kept') continue;
+    // A scratch is nearly straight: pixels linked to it but off its line (where it crosses an
+    // edge of the scene) are the scene's.
+    const off = Math.max(3, OFF_LINE * p.length);
     for (const i of p.members) {
+      const x = i % width;
+      const y = (i - x) / width;
+      if (Math.abs((x - p.mx) * p.uy - (y - p.my) * p.ux) > off) continue;
       found[i] = 1;
       across[i] = dir[i]!;
     }
