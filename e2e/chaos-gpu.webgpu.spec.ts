@@ -82,7 +82,10 @@ test('WebGPU device lost mid-job: the job goes on on WASM, completes once, and s
   expect(job!.attempts).toBe(1);
   expect(job!.engine.backend).toBe('wasm');
   expect(job!.engine.reason).toMatch(/^WASM: (the GPU device was lost|WebGPU failed) mid-job/);
-  await expect(row.locator('.engine')).toHaveText(job!.engine.reason);
+  // The backend's reason is technical detail: it sits in the result's Technical details.
+  await expect(page.getByRole('region', { name: 'The result' }).locator('.engine')).toHaveText(
+    job!.engine.reason,
+  );
 
   const { image } = await downloadResult(page);
   expect([image.width, image.height]).toEqual([64, 64]);

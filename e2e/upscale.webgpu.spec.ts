@@ -32,7 +32,10 @@ test('runs the ×2 model on WebGPU when asked, with the same pixels as WASM', as
     await addPhotos(page, [fixture('photo-small-32.png')]);
     const row = jobRow(page, 'photo-small-32.png').first();
     await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 110_000 });
-    await expect(row).toContainText(label);
+    // Where it ran is in the (selected, newest) result's Technical details.
+    await expect(page.getByRole('region', { name: 'The result' }).locator('.engine')).toContainText(
+      label,
+    );
     results.push((await downloadResult(page)).image);
   }
 

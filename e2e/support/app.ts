@@ -71,7 +71,11 @@ export async function waitForStatus(page: Page, name: string, status: string, ti
 export async function downloadResult(page: Page) {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Download PNG' }).click(),
+    // The download beside the image (ResultActions): the stored result, as it was made.
+    page
+      .getByRole('region', { name: 'The result' })
+      .getByRole('link', { name: 'Download PNG' })
+      .click(),
   ]);
   const path = await download.path();
   return {
