@@ -84,6 +84,11 @@ async function undoFor(page: Page, name: string): Promise<Locator> {
 test('a result says what it is in plain words and downloads as JPEG, WebP or AVIF at the chosen quality', async ({
   page,
 }) => {
+  // AVIF's encoder is large: nothing may fetch it until AVIF is chosen.
+  const avifFetches: string[] = [];
+  page.on('request', (request) => {
+    if (/avif_enc/.test(request.url())) avifFetches.push(request.url());
+  });
   await chooseOperation(page, 'Upscale ×2');
   await addPhotos(page, [fixture('photo-small-64.png')]);
   await waitForStatus(page, 'photo-small-64.png', 'completed');
@@ -126,7 +131,9 @@ test('a result says what it is in plain words and downloads as JPEG, WebP or AVI
   const webpSmall = await downloadAs(page, 'WebP', 10);
   expect(webpSmall.bytes.length).toBeLessThan(webp.bytes.length);
 
+  expect(avifFetches).toEqual([]);
   const avif = await downloadAs(page, 'AVIF', 60);
+  expect(avifFetches.length).toBeGreaterThan(0);
   expect(avif.name).toBe('photo-small-64.enhance-x2.avif');
   expect(new TextDecoder().decode(avif.bytes.subarray(4, 12))).toBe('ftypavif');
   expect(await decodeInPage(page, avif.bytes, 'image/avif')).toEqual({ width: 128, height: 128 });
