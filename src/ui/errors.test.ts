@@ -59,6 +59,14 @@ describe('canRetry and insteadOfRetry', () => {
     expect(canRetry(failed('GPU device was lost: unknown'))).toBe(true);
     expect(canRetry(failed('Failed to fetch'))).toBe(true);
     expect(canRetry(failed('QuotaExceededError'))).toBe(true);
+    // Offline without the model: once connected, running it again works.
+    expect(
+      canRetry(
+        failed(
+          'This job needs the Real-ESRGAN model (4.6 MB), which is not on this device yet; connect once to download it.',
+        ),
+      ),
+    ).toBe(true);
     expect(insteadOfRetry(failed('Failed to fetch'))).toBeNull();
   });
 
