@@ -206,7 +206,7 @@ test('with a photo staged, the crop is a box drawn on it, with shape chips and e
   await drag([30, 5], [150, 105]);
   const drawn = await numbers();
   for (const [got, want] of drawn.map((v, i) => [v, [30, 5, 120, 100][i]!])) {
-    expect(Math.abs(got! - want)).toBeLessThanOrEqual(2);
+    expect(Math.abs(got! - want!)).toBeLessThanOrEqual(2);
   }
   // Dragged from inside, the box moves and keeps its size.
   await drag([90, 55], [130, 65]);
