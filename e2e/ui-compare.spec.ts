@@ -22,7 +22,7 @@ test.describe('an opaque ×2 result', () => {
   test('slider, side by side and magnifier share one zoom and pan; 100% shows the real output', async ({
     page,
   }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const surface = result.getByRole('application', { name: /^Result view/ });
     const before = result.getByRole('img', { name: 'Before' });
     const after = result.getByRole('img', { name: 'After' });
@@ -80,7 +80,7 @@ test.describe('an opaque ×2 result', () => {
   });
 
   test('the divider is a slider that works from the keyboard', async ({ page }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const slider = result.getByRole('slider', { name: 'Compare before and after' });
     const clip = result.locator('.clip');
     // What a person sees at the middle of the picture: the before once the split passes it.
@@ -112,7 +112,7 @@ test.describe('an opaque ×2 result', () => {
   });
 
   test('the divider follows a drag on the picture; a drag elsewhere pans', async ({ page }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const slider = result.getByRole('slider', { name: 'Compare before and after' });
     const surface = result.getByRole('application', { name: /^Result view/ });
     const after = result.getByRole('img', { name: 'After' });
@@ -161,7 +161,7 @@ test.describe('an opaque ×2 result', () => {
   });
 
   test('Before and After are labelled in slider and side by side', async ({ page }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const slider = result.getByRole('slider', { name: 'Compare before and after' });
     const label = (text: string) => result.locator('.label', { hasText: text });
     await expect(label('Before')).toBeVisible();
@@ -181,7 +181,7 @@ test.describe('an opaque ×2 result', () => {
   test('the wheel zooms around the cursor, and both sides follow side by side', async ({
     page,
   }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const surface = result.getByRole('application', { name: /^Result view/ });
     await surface.scrollIntoViewIfNeeded();
     const pane = (await surface.boundingBox())!;
@@ -227,7 +227,7 @@ test.describe('an opaque ×2 result', () => {
   test('the result fills the view it is given and opaque photos get no checkerboard', async ({
     page,
   }) => {
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const surface = result.getByRole('application', { name: /^Result view/ });
     const after = result.getByRole('img', { name: 'After' });
     const pane = (await surface.boundingBox())!;
@@ -258,7 +258,7 @@ test('a result with transparency shows the checkerboard; its opaque input does n
   ]);
   await waitForStatus(page, 'half-clear.png', 'completed');
   await waitForStatus(page, 'opaque.png', 'completed');
-  const result = page.getByRole('region', { name: 'Result' });
+  const result = page.getByRole('region', { name: 'Result', exact: true });
   const surface = result.getByRole('application', { name: /^Result view/ });
 
   const select = (name: string) => jobRow(page, name).getByRole('button', { name }).click();
@@ -307,7 +307,7 @@ test.describe('on a phone', () => {
     await chooseOperation(page, 'Upscale ×2');
     await addPhotos(page, [fixture('photo-small-64.png')]);
     await waitForStatus(page, 'photo-small-64.png', 'completed');
-    const result = page.getByRole('region', { name: 'Result' });
+    const result = page.getByRole('region', { name: 'Result', exact: true });
     const slider = result.getByRole('slider', { name: 'Compare before and after' });
     const surface = result.getByRole('application', { name: /^Result view/ });
     await surface.scrollIntoViewIfNeeded();
