@@ -88,6 +88,8 @@ test('history filters by status and operation, shows thumbnails and storage, del
   await corrupt.scrollIntoViewIfNeeded();
   await expect(corrupt.locator('.thumb img')).toHaveCount(0);
 
+  // Filters and storage are folded under the rows; a person opens them to tidy up.
+  await page.getByText('Filter and storage').click();
   const summary = page.getByRole('status').filter({ hasText: /^3 jobs\./ });
   await expect(summary).toContainText(/Photos and results take [\d.]+ KB; everything stored here/);
   await expect(summary).toContainText(/is [\d.]+ [KMG]B of the [\d.]+ [KMG]B the browser allows/);

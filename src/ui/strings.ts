@@ -157,6 +157,7 @@ export const strings = {
   },
   jobs: {
     filters: 'Filter the jobs',
+    tidy: 'Filter and storage',
     byStatus: 'Show status',
     byOperation: 'Show operation',
     all: 'All',
