@@ -229,7 +229,6 @@ export const strings = {
     viewport:
       'Result view: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, 1 for 100%',
     lensHelp: 'Move the pointer or use the arrow keys to move the lens.',
-    size: (width: number, height: number) => `${width}×${height} px`,
   },
   hints: {
     heading: 'Paint colour hints',
