@@ -23,6 +23,8 @@ export async function chooseOperation(page: Page, label: string): Promise<void> 
   const cards = page.getByRole('radiogroup', { name: 'Operation', exact: true });
   const card = cards.getByRole('radio', { name: label, exact: true });
   const scaled = /^(.+) (×\d+)$/.exec(label);
+  // Counted only once the cards are there: right after a reload an empty group counts 0 too.
+  await cards.getByRole('radio').first().waitFor();
   if (scaled && (await card.count()) === 0) {
     await cards.getByRole('radio', { name: scaled[1], exact: true }).check();
     await cards
