@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import photoDataUrl from '../../../../e2e/fixtures/photo-original-128.png?inline';
 import { decodePng, psnr } from '../../../../e2e/support/images.ts';
-import { correctFading, measureFading, needsCorrection } from './levels.ts';
+import { FADED_RANGE, correctFading, measureFading, needsCorrection } from './levels.ts';
 
 function photo() {
   const base64 = photoDataUrl.slice(photoDataUrl.indexOf(',') + 1);
@@ -62,4 +62,58 @@ describe('the levels step', () => {
     correctFading(faded, fading);
     expect(psnr({ ...original, data: faded }, original)).toBeGreaterThan(28);
   });
+});
+
+/** The photo darkened as an under-exposed shot is (gamma 1.8, whites at 190): blacks stay black. */
+function darken(data: Uint8Array): Uint8Array {
+  return data.map((v, i) => (i % 4 === 3 ? v : Math.round(190 * (v / 255) ** 1.8)));
+}
+
+/** A warm scene (a ginger cat, lamplight): blue and green held down, blacks still black. */
+function warmScene(data: Uint8Array): Uint8Array {
+  const scale = [1, 0.85, 0.7, 1];
+  return data.map((v, i) => Math.round(v * scale[i % 4]!));
+}
+
+/** Mean absolute difference of each channel's mean: how far the overall colour moved. */
+function colourShift(a: Uint8Array, b: Uint8Array): number {
+  const sum = [0, 0, 0];
+  for (let i = 0; i < a.length; i += 4)
+    for (let c = 0; c < 3; c++) sum[c]! += a[i + c]! - b[i + c]!;
+  return sum.reduce((s, v) => s + Math.abs(v), 0) / 3 / (a.length / 4);
+}
+
+describe('the levels step never leaves a photo worse than its faded print', () => {
+  it('leaves a dark photo that still reaches black alone: dull whites are not a fade', () => {
+    const original = photo();
+    const dark = darken(original.data);
+    const fading = measureFading(dark, original.width, original.height);
+    expect(fading.lumaHigh - fading.lumaLow).toBeLessThan(FADED_RANGE);
+    expect(needsCorrection(fading)).toBe(false);
+    expect(fading.reason).toMatch(/^not faded/);
+  });
+
+  for (const [name, scene] of [
+    ['a dark photo', darken],
+    ['a warm scene', warmScene],
+  ] as const) {
+    it(`brings ${name}, faded, closer to it: no stretch past what the fade explains`, () => {
+      const base = photo();
+      const original = { ...base, data: scene(base.data) };
+      const faded = { ...original, data: fade(original.data) };
+      const fading = measureFading(faded.data, faded.width, faded.height);
+      expect(needsCorrection(fading)).toBe(true);
+      const corrected = { ...faded, data: new Uint8Array(faded.data) };
+      correctFading(corrected.data, fading);
+      const before = psnr(faded, original);
+      const after = psnr(corrected, original);
+      console.log(
+        `${name}, faded: ${before.toFixed(2)} → ${after.toFixed(2)} dB; ${fading.reason}`,
+      );
+      expect(after).toBeGreaterThan(before + 4);
+      expect(colourShift(corrected.data, original.data)).toBeLessThan(
+        colourShift(faded.data, original.data),
+      );
+    });
+  }
 });

@@ -1,20 +1,32 @@
 /**
- * Step (c) of restore-old-photo: a faded print's contrast and white balance brought back, and a
- * photo that is not faded left exactly as it is.
+ * Step (c) of restore-old-photo: a faded print's contrast and colour brought back, and a photo
+ * that is not faded left exactly as it is.
  *
  * A print fades towards its paper: the blacks lift, the whites dull, and the dyes age unevenly,
- * so the paper and the shadows take one tint (yellow, magenta, cyan). Both show in the ends of
- * each channel's histogram, read at robust percentiles (0.5 % and 99.5 %, so a few specks or a
- * clipped highlight do not decide):
- *   - faded: the luminance spans less than FADED_RANGE of the 255 levels (a photo exposed well
- *     spans nearly all of them), or its blacks are lifted and its whites dull together;
+ * so the shadows take one tint (yellow, magenta, cyan). Both show in the ends of each channel's
+ * histogram, read at robust percentiles (0.5 % and 99.5 %, so a few specks or a clipped
+ * highlight do not decide):
+ *   - faded: the blacks are lifted (a fade always greys them) and the luminance spans less than
+ *     FADED_RANGE of the 255 levels, or the whites are dull too; a photo that still reaches
+ *     black is merely dark or low-key, not faded;
  *   - tinted: the white point's channels disagree by more than CAST_SPREAD levels and the black
  *     point's lean the same way, by more than CAST_SPREAD_BLACK (a warm light or a sunset tints
  *     only the bright end; a yellowed print both).
- * Faded and tinted: each channel is stretched from its own black to its own white point (auto
- * levels, which is white-patch balance on the bright end and black-patch on the dark). Faded but
- * neutral: one stretch for all three channels, so the colours keep their balance. Neither: no
- * pixel changes.
+ * Neither: no pixel changes.
+ *
+ * The correction only undoes what the fade explains, so that it never leaves a photo further
+ * from its original than the faded print was:
+ *   - the black end: the black point goes to 0, each channel's own where they disagree by more
+ *     than CAST_SPREAD_BLACK and none reaches black: a scene's darkest pixels come close to
+ *     black in at least one channel, so the difference is the print's tint;
+ *   - the gain: one for all three channels. The white end is not evidence of a tint (a ginger
+ *     cat, a blue sky and a warm room have coloured whites), and a dark photo's dull whites are
+ *     not evidence of fading, so the stretch is the lesser of black-to-white (auto levels) and
+ *     what the fade explains: a print fades towards its paper from both ends, so blacks lifted
+ *     by L levels mean whites lowered by about L, a gain of 255 / (255 − 2L).
+ * Stretching each channel to its own white point instead (auto levels per channel) turned a
+ * faded ginger cat grey and 7 dB worse than the faded print, and left colourful scenes (a blue
+ * sky, a bowl of fruit) further from their colours than the faded print was.
  */
 
 export interface Fading {
@@ -31,6 +43,8 @@ export interface Fading {
 
 /** A luminance range (0.5 %..99.5 %) narrower than this is a faded print. */
 export const FADED_RANGE = 150;
+/** A luminance black point under this reaches black: the photo is not faded, whatever its range. */
+export const FADED_BLACK = 16;
 /** A black point this high and a white point this low together are a faded print too. */
 const LIFTED_BLACK = 30;
 const DULL_WHITE = 225;
@@ -42,9 +56,6 @@ export const CAST_SPREAD = 14;
 const CAST_SPREAD_BLACK = 8;
 /** ...with no channel's black point under this: the dark end is tinted, not black. */
 const TINTED_BLACK = 12;
-
-/** The most one channel's gain may differ from the channels' mean gain (×). */
-const MAX_GAIN_SPREAD = 1.2;
 
 const LOW = 0.005;
 const HIGH = 0.995;
@@ -88,12 +99,13 @@ export function measureFading(
   const lumaLow = at(3, LOW);
   const lumaHigh = at(3, HIGH);
   const range = lumaHigh - lumaLow;
-  // Low contrast, or both ends pulled in: lifted blacks and dull whites.
+  // Lifted blacks, and low contrast or dull whites too.
   // ...unless the channels themselves already reach from black to white (a colourful or
   // noisy picture can have a narrow luminance): then a stretch would change nothing.
   const span = Math.max(...high) - Math.min(...low);
   const faded =
     span < FULL_SPAN &&
+    lumaLow >= FADED_BLACK &&
     (range < FADED_RANGE || (lumaLow >= LIFTED_BLACK && lumaHigh <= DULL_WHITE));
   // Tint: how far each channel's white point sits from their mean, and the same at the black end.
   const meanHigh = (high[0] + high[1] + high[2]) / 3;
@@ -110,34 +122,47 @@ export function measureFading(
     agree > 0 &&
     Math.min(...low) >= TINTED_BLACK;
   const levels = `luminance ${lumaLow}..${lumaHigh}; white point R ${high[0]} G ${high[1]} B ${high[2]}, black point R ${low[0]} G ${low[1]} B ${low[2]}`;
-  const reason = faded
-    ? `faded print (${levels}): ${tinted ? 'contrast and white balance restored, each channel stretched to its own black and white point' : 'contrast restored, one stretch for all channels'}`
+  const fading = { low, high, lumaLow, lumaHigh, faded, tinted, reason: '' };
+  const { gain } = levelsFor(fading);
+  const tint = blackTinted(fading) ? ', each channel’s own black point (the print’s tint)' : '';
+  const how = `one gain ×${gain.toFixed(2)} for all channels${tint}`;
+  fading.reason = faded
+    ? `faded print (${levels}): contrast restored, ${how}`
     : tinted
-      ? `tinted print (${levels}): white balance restored, each channel stretched to its own black and white point`
+      ? `tinted print (${levels}): black point balanced, ${how}`
       : `not faded (${levels}): unchanged`;
-  return { low, high, lumaLow, lumaHigh, faded, tinted, reason };
+  return fading;
 }
 
 /** Whether measureFading found anything to correct. */
 export const needsCorrection = (f: Fading) => f.faded || f.tinted;
 
+/** The black points disagree and none reaches black: the shadows carry the print's tint. */
+const blackTinted = (f: Fading) =>
+  Math.max(...f.low) - Math.min(...f.low) > CAST_SPREAD_BLACK && Math.min(...f.low) >= TINTED_BLACK;
+
+/** Each channel's black point and the one gain applied above it (see the top of this file). */
+function levelsFor(f: Fading): { lows: number[]; gain: number } {
+  const tinted = blackTinted(f);
+  const black = Math.min(...f.low);
+  const lows = [0, 1, 2].map((c) => (tinted ? f.low[c]! : black));
+  // Black to white: the channels' spans (each from its own black point when tinted, else the
+  // widest span), as their geometric mean, so no channel is pushed far past white.
+  const spans = [0, 1, 2].map((c) => (tinted ? f.high[c]! : Math.max(...f.high)) - lows[c]!);
+  const autoLevels = Math.cbrt(spans.reduce((g, span) => g * (255 / Math.max(1, span)), 1));
+  // What the fade explains: the blacks rose by lumaLow, so the whites fell by about as much.
+  const fade = 255 / Math.max(1, 255 - 2 * f.lumaLow);
+  return { lows, gain: Math.max(1, Math.min(autoLevels, fade)) };
+}
+
 /** Stretches the channels as `fading` says, in place; does nothing to a photo that needs none. */
 export function correctFading(rgba: Uint8Array | Uint8ClampedArray, fading: Fading): void {
   if (!needsCorrection(fading)) return;
-  // Each channel's gain from its own black to its own white point, held within MAX_GAIN_SPREAD
-  // of their mean: dyes fade unevenly, but not threefold, and a channel that is narrow because
-  // the scene has little of it (the blue of a ginger cat) must not be stretched as if it had
-  // faded.
-  const lows = [0, 1, 2].map((c) => (fading.tinted ? fading.low[c]! : Math.min(...fading.low)));
-  const highs = [0, 1, 2].map((c) => (fading.tinted ? fading.high[c]! : Math.max(...fading.high)));
-  const gains = [0, 1, 2].map((c) => 255 / Math.max(1, highs[c]! - lows[c]!));
-  const mean = Math.cbrt(gains[0]! * gains[1]! * gains[2]!);
-  const tables = [0, 1, 2].map((c) => {
-    const lo = lows[c]!;
-    const scale = Math.min(mean * MAX_GAIN_SPREAD, Math.max(mean / MAX_GAIN_SPREAD, gains[c]!));
+  const { lows, gain } = levelsFor(fading);
+  const tables = lows.map((lo) => {
     const table = new Uint8Array(256);
     for (let v = 0; v < 256; v++)
-      table[v] = Math.round(Math.min(255, Math.max(0, (v - lo) * scale)));
+      table[v] = Math.round(Math.min(255, Math.max(0, (v - lo) * gain)));
     return table;
   });
   for (let p = 0; p < rgba.length; p += 4) {
