@@ -127,6 +127,10 @@ export interface DefectOptions {
     coloured: number;
     verdict: string;
     pixels: number[];
+    /** The scratch (collinear pieces) it belongs to: one number per scratch, −1 if none. */
+    scratch: number;
+    /** Its span along the scratch (px), all pieces together. */
+    span: number;
   }) => void;
 }
 
@@ -138,6 +142,11 @@ export interface Defects {
    * the x axis), or −1 for a speck or an edge pixel with no direction of its own.
    */
   across: Int8Array;
+  /**
+   * Per pixel of the mask: +1 where the mark is brighter than the picture (a white scratch or
+   * speck only ever brightened it), −1 where darker, 0 elsewhere.
+   */
+  polarity: Int8Array;
   scratches: number;
   specks: number;
   noiseSigma: number;
@@ -286,6 +295,27 @@ function windowMinMax(src: Float32Array, width: number, height: number, r: numbe
     }
   }
   return [lo, hi] as const;
+}
+
+/** The sign of the found pixel nearest to `i` within 2 px (0 when none). */
+function nearestSign(found: Uint8Array, sign: Int8Array, width: number, height: number, i: number) {
+  const x = i % width;
+  const y = (i - x) / width;
+  let best = Infinity;
+  let out = 0;
+  for (let v = -2; v <= 2; v++) {
+    for (let u = -2; u <= 2; u++) {
+      const xx = x + u;
+      const yy = y + v;
+      if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+      const j = yy * width + xx;
+      if (found[j] && u * u + v * v < best) {
+        best = u * u + v * v;
+        out = sign[j]!;
+      }
+    }
+  }
+  return out;
 }
 
 /** Finds scratches and specks; see the file comment for the method. */
@@ -477,6 +507,8 @@ export function detectDefects(
         coloured: -1,
         verdict: 'wide',
         pixels: members,
+        scratch: -1,
+        span: length,
       });
       continue;
     }
@@ -592,6 +624,8 @@ export function detectDefects(
       coloured: p.colour,
       verdict,
       pixels: p.members,
+      scratch: useful(p) ? root(k) : -1,
+      span: s ? s.hi - s.lo : p.length,
     });
     if (verdict !== 'kept') continue;
     // A scratch is nearly straight: pixels linked to it but off its line (where it crosses an
@@ -692,8 +726,15 @@ export function detectDefects(
   const faint = Math.max(5, 2 * noiseSigma);
   const grown = dilateMask({ width, height, data: found }, 1.5);
   const mask = emptyMask(width, height);
+  const polarity = new Int8Array(n);
   for (let i = 0; i < n; i++) {
-    if (found[i] || (grown.data[i] && contrast[i]! >= faint)) mask.data[i] = 1;
+    if (found[i]) {
+      mask.data[i] = 1;
+      polarity[i] = sign[i]!;
+    } else if (grown.data[i] && contrast[i]! >= faint) {
+      mask.data[i] = 1;
+      polarity[i] = nearestSign(found, sign, width, height, i);
+    }
   }
-  return { mask, across, scratches, specks, noiseSigma, threshold };
+  return { mask, across, polarity, scratches, specks, noiseSigma, threshold };
 }

@@ -43,6 +43,26 @@ describe('repairScratches', () => {
     expect(after).toBeGreaterThan(before + 1);
   });
 
+  it('moves a filled pixel only against its mark: a white mark darker, a black one lighter', async () => {
+    const clean = photo(256);
+    const { rgba } = damageRandomly(clean.data, 256, 256, { seed: 22 });
+    const image = { width: 256, height: 256, data: new Uint8Array(rgba) };
+    const repair = await repairScratches(image);
+    let wrongWay = 0;
+    let filled = 0;
+    for (let i = 0; i < 256 * 256; i++) {
+      const p = repair.defects.polarity[i]!;
+      if (!repair.mask.data[i] || p === 0) continue;
+      filled++;
+      for (let c = 0; c < 3; c++) {
+        const moved = image.data[i * 4 + c]! - rgba[i * 4 + c]!;
+        if (p * moved > 0) wrongWay++;
+      }
+    }
+    expect(filled).toBeGreaterThan(100);
+    expect(wrongWay).toBe(0);
+  });
+
   it('gives a clean photo back byte for byte', async () => {
     const clean = photo(256);
     const image = { ...clean, data: new Uint8Array(clean.data) };

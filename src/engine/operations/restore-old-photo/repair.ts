@@ -115,6 +115,25 @@ export function fillAcross(image: RgbaImage, mask: Mask, across: Int8Array, only
   return left;
 }
 
+/**
+ * A white mark only ever brightened the picture and a black one darkened it: a filled pixel may
+ * move from `input` only the other way. Where the fill guessed wrong (texture beside a scratch,
+ * the faint anti-aliased edge of a mark, which barely changed the picture) the pixel keeps its
+ * own value instead of the guess.
+ */
+function keepOneSided(image: RgbaImage, input: Uint8Array, defects: Defects) {
+  const { data } = image;
+  const { polarity, mask } = defects;
+  for (let i = 0; i < mask.data.length; i++) {
+    const p = polarity[i]!;
+    if (!mask.data[i] || p === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const j = i * 4 + c;
+      data[j] = p > 0 ? Math.min(data[j]!, input[j]!) : Math.max(data[j]!, input[j]!);
+    }
+  }
+}
+
 /** Finds and fills scratches and specks of `image` in place. */
 export async function repairScratches(
   image: RgbaImage,
@@ -132,6 +151,7 @@ export async function repairScratches(
     };
   }
   const { width, height } = image;
+  const input = Uint8Array.from(image.data);
   // Scratch pixels (with a direction) and what surrounds them within 2 px go across; specks
   // to Telea unless asked otherwise.
   const scratch = emptyMask(width, height);
@@ -167,6 +187,7 @@ export async function repairScratches(
     });
     methods.push(`specks filled by ${report.method}`);
   }
+  keepOneSided(image, input, defects);
   const share = (100 * pixels) / (width * height);
   return {
     mask: defects.mask,
