@@ -1,4 +1,9 @@
-import { ParamError, type OperationMeta, resolveParams } from '../engine/operation.ts';
+import {
+  type Installed,
+  ParamError,
+  type OperationMeta,
+  resolveParams,
+} from '../engine/operation.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import type { Job, Operation } from '../jobs/job.ts';
 import { creditsFor } from './credits.ts';
@@ -78,6 +83,7 @@ function isPlainObject(value: unknown): value is JsonObject {
 export function parseOperations(
   value: unknown,
   metas: Readonly<Record<string, OperationMeta>>,
+  installed?: Installed,
 ): Operation[] {
   if (value === undefined || value === null) throw new ApiError(400, 'operations is required');
   if (!Array.isArray(value)) throw new ApiError(400, 'operations must be an array');
@@ -106,7 +112,7 @@ export function parseOperations(
     const params = item.params ?? {};
     if (!isPlainObject(params)) throw new ApiError(400, `${where}.params must be an object`);
     try {
-      return { type, params: resolveParams(meta, params) };
+      return { type, params: resolveParams(meta, params, installed) };
     } catch (e) {
       if (e instanceof ParamError) throw new ApiError(400, `${where}: ${e.message}`);
       throw e;
@@ -194,7 +200,7 @@ function createJobRoute(metas: Readonly<Record<string, OperationMeta>>): Route {
     async handle(request, _params, ctx): Promise<ApiResponse> {
       const body = await readJsonObject(request);
       const input_key = requiredString(body, 'input_key');
-      const operations = parseOperations(body.operations, metas);
+      const operations = parseOperations(body.operations, metas, await ctx.installed?.());
       await checkUploadParams(operations, metas, ctx);
       const stored = await ctx.jobs.getUpload(input_key);
       if (!stored) {

@@ -62,6 +62,16 @@ export type ParamSpec = ParamForm &
       }
   );
 
+/**
+ * What this device has installed that a meta's `check` may depend on, read by its caller (the
+ * service worker reads Cache Storage before it validates). Absent where unknown: a check then
+ * lets the request through and the run says what is missing.
+ */
+export interface Installed {
+  /** Operations a model on this device can run: built in, added in Settings, or optional. */
+  operations: ReadonlySet<string>;
+}
+
 export interface OperationMeta {
   name: string;
   label: string;
@@ -70,7 +80,7 @@ export interface OperationMeta {
   /** Manifest ids of the models this operation may use. */
   models: readonly string[];
   /** A rule across parameters (e.g. "crop or resize"), checked after each one passed alone. */
-  check?(params: Record<string, unknown>): string | null;
+  check?(params: Record<string, unknown>, installed?: Installed): string | null;
   /** Short tag for output file names: `photo.enhance-x4.png`. */
   tag(params: Record<string, unknown>): string;
 }
@@ -106,6 +116,7 @@ export class ParamError extends Error {}
 export function resolveParams(
   meta: OperationMeta,
   given: Record<string, unknown>,
+  installed?: Installed,
 ): Record<string, unknown> {
   for (const key of Object.keys(given)) {
     if (!(key in meta.params)) throw new ParamError(`${meta.name} has no parameter "${key}"`);
@@ -120,7 +131,7 @@ export function resolveParams(
     }
     out[key] = checkParam(meta.name, key, spec, value);
   }
-  const problem = meta.check?.(out);
+  const problem = meta.check?.(out, installed);
   if (problem) throw new ParamError(`${meta.name}: ${problem}`);
   return out;
 }

@@ -11,6 +11,7 @@ import type { ApiRecords } from '../jobs/api-records.ts';
 import type { JobStore } from '../jobs/store.ts';
 import { blobResponse } from './files.ts';
 import { ApiBackend } from '../jobs/api-backend.ts';
+import { installedNow } from '../engine/optional/store.ts';
 
 export interface ApiServerDeps {
   store: Promise<JobStore>;
@@ -123,7 +124,13 @@ export function createApiServer(deps: ApiServerDeps) {
     });
     const response = await handleApi(
       request,
-      { jobs, now: deps.now, origin: deps.origin, retention: limits.retention },
+      {
+        jobs,
+        now: deps.now,
+        origin: deps.origin,
+        retention: limits.retention,
+        installed: installedNow,
+      },
       dialects,
     );
     // Only created jobs count: a refused request, or one that found its idempotent twin, gives

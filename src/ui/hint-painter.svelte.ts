@@ -1,4 +1,5 @@
 import { HINTS_PARAM, hasHints } from '../engine/colorize/hints-param.ts';
+import type { Installed } from '../engine/operation.ts';
 import { operationMetas } from '../engine/operations/metas.ts';
 import type { Operation } from '../jobs/job.ts';
 import { type ClearStep, PaintSession } from './painter.svelte.ts';
@@ -19,16 +20,24 @@ export type HintStep = HintStroke | ClearStep;
 export const HINT_BRUSH_MIN = 2;
 export const HINT_BRUSH_MAX = 80;
 
-/**
- * A colorizing restore-old-photo step with no model to run it and no hints yet: the app asks
- * the person to paint colour hints instead (an API caller gets the "no model" error).
- */
-export function needsHints(operation: Operation): boolean {
+/** A step that asks for colour and takes painted hints, and has none yet. */
+export function wantsHints(operation: Operation): boolean {
   const meta = operationMetas[operation.type];
   if (!meta || !(HINTS_PARAM in meta.params) || hasHints(operation.params)) return false;
+  return (
+    (operation.params.enable_colorization ?? meta.params.enable_colorization?.default) === true
+  );
+}
+
+/**
+ * A colorizing restore-old-photo step with no model on this device to run it and no hints yet:
+ * the app asks the person to paint colour hints instead (an API caller gets the "no model" error).
+ */
+export function needsHints(operation: Operation, installed: Installed): boolean {
+  const meta = operationMetas[operation.type];
+  if (!meta || !wantsHints(operation)) return false;
   const defaults = Object.fromEntries(Object.entries(meta.params).map(([k, s]) => [k, s.default]));
-  const params = { ...defaults, ...operation.params };
-  return params.enable_colorization === true && meta.check?.(params) != null;
+  return meta.check?.({ ...defaults, ...operation.params }, installed) != null;
 }
 
 /** The colour-hint painter: the mask painter's session with a colour to paint in. */

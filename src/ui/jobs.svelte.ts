@@ -6,7 +6,8 @@ import { JobNotFoundError, JobNotQueuedError, type JobStore } from '../jobs/stor
 import { submitJob } from '../jobs/submit.ts';
 import { needsMask } from './operation-choices.ts';
 import { painter } from './painter.svelte.ts';
-import { hintPainter, needsHints } from './hint-painter.svelte.ts';
+import { hintPainter, needsHints, wantsHints } from './hint-painter.svelte.ts';
+import { installedNow } from '../engine/optional/store.ts';
 import { settings } from './settings.svelte.ts';
 import { deviceBackend } from './device-backend.svelte.ts';
 import { askIfLong, notifyIfEnded } from './notify.ts';
@@ -82,7 +83,11 @@ class JobsView {
   async add(files: readonly File[]): Promise<void> {
     const operations = structuredClone($state.snapshot(settings.operations)) as Operation[];
     if (operations.some(needsMask)) return painter.enqueue(files, operations);
-    if (operations.some(needsHints)) return hintPainter.enqueue(files, operations);
+    if (operations.some(wantsHints)) {
+      const installed = await installedNow();
+      if (operations.some((op) => needsHints(op, installed)))
+        return hintPainter.enqueue(files, operations);
+    }
     // The first long job asks whether it may notify when it ends (never on page load).
     void askIfLong(files, operations, deviceBackend());
     // The files added together are one batch, which can be downloaded as one zip.

@@ -1,4 +1,6 @@
 import { type CatalogEntry, type CatalogOperation, catalog } from '../../../models/catalog.ts';
+import type { Installed } from '../operation.ts';
+import { manifest } from '../models.ts';
 
 /**
  * The optional models this device keeps (models/catalog.ts), beside the built ones: in their own
@@ -389,30 +391,15 @@ export async function partialBytes(id: string): Promise<{ loaded: number; total:
 }
 
 /**
- * A synchronous view of which operations have an optional model, for the operations' metas
- * (their `check` is synchronous): filled from Cache Storage when this module loads, and again
- * whenever any window or worker of the origin adds or removes a model.
+ * Which operations a model on this device can run, read now: the built-in manifest's and the
+ * optional models' (Cache Storage). What a meta's `check` is given; read afresh per request, so
+ * a service worker woken from stopped sees what an earlier one installed.
  */
-const installedOperations = new Set<CatalogOperation>();
-
-async function refreshInstalledOperations(): Promise<void> {
-  const records = await installedRecords();
-  installedOperations.clear();
-  for (const r of records) {
-    const entry = catalog.find((e) => e.id === r.id);
-    if (entry) installedOperations.add(entry.operation);
+export async function installedNow(): Promise<Installed> {
+  const operations = new Set<string>(manifest.models.flatMap((m) => m.operations));
+  for (const record of await installedRecords()) {
+    const entry = catalog.find((e) => e.id === record.id);
+    if (entry) operations.add(entry.operation);
   }
-}
-
-export function hasOptionalModel(operation: CatalogOperation): boolean {
-  return installedOperations.has(operation);
-}
-
-if (typeof caches !== 'undefined' && typeof self !== 'undefined') {
-  void refreshInstalledOperations().catch(() => {});
-  if (typeof BroadcastChannel !== 'undefined') {
-    new BroadcastChannel(OPTIONAL_CHANNEL).onmessage = () => {
-      void refreshInstalledOperations().catch(() => {});
-    };
-  }
+  return { operations };
 }

@@ -20,12 +20,21 @@ describe('the inpainting operations’ parameters', () => {
     });
     expect(() => resolveParams(meta, { color_boost: 2.5 })).toThrow(/between 1 and 2/);
     expect(() => resolveParams(meta, { face_enhancement_level: -0.1 })).toThrow(ParamError);
-    expect(() => resolveParams(meta, { enable_colorization: true })).toThrow(
+    const none = { operations: new Set(['enhance', 'denoise']) };
+    expect(() => resolveParams(meta, { enable_colorization: true }, none)).toThrow(
       /needs a colorization model, and none is installed/,
     );
+    const colorizer = { operations: new Set(['enhance', 'colorize']) };
+    expect(resolveParams(meta, { enable_colorization: true }, colorizer)).toMatchObject({
+      enable_colorization: true,
+    });
+    // Where the caller cannot know (the page's host, the embed), the run decides.
+    expect(resolveParams(meta, { enable_colorization: true })).toMatchObject({
+      enable_colorization: true,
+    });
     // Painted colour hints colorize without a model.
     expect(
-      resolveParams(meta, { enable_colorization: true, color_hints_data_url: mask }),
+      resolveParams(meta, { enable_colorization: true, color_hints_data_url: mask }, none),
     ).toMatchObject({ enable_colorization: true, color_hints_data_url: mask });
     expect(() => resolveParams(meta, { color_hints_data_url: 'hints.png' })).toThrow(
       /must be a data: URL/,

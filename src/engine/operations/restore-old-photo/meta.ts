@@ -1,7 +1,16 @@
 import { hasHints, hintsParam } from '../../colorize/hints-param.ts';
 import type { OperationMeta } from '../../operation.ts';
-import { hasOptionalModel } from '../../optional/store.ts';
-import { colorizationModel, noColorizationModel } from './colorizer.ts';
+
+/**
+ * The operation name a colorisation model lists (in the manifest, or an optional model's
+ * catalogue entry). No colorisation network is published on npm (DeOldify, DDColor and the like
+ * ship only as PyTorch or hub downloads), so this build has none of its own.
+ */
+export const COLORIZE = 'colorize';
+
+/** Said at validation (400) and, should a job get past that, when it runs (failed, with this). */
+export const noColorizationModel =
+  'enable_colorization needs a colorization model, and none is installed: no model in models/manifest.json lists the "colorize" operation (no colorization network is available on npm). Send enable_colorization: false, or add a colorization model (Settings → Optional models: DDColor or DeOldify)';
 
 export const meta: OperationMeta = {
   name: 'restore-old-photo',
@@ -48,11 +57,11 @@ export const meta: OperationMeta = {
     color_hints_data_url: hintsParam,
   },
   models: [],
-  check: (params) =>
+  check: (params, installed) =>
     params.enable_colorization === true &&
     !hasHints(params) &&
-    !colorizationModel() &&
-    !hasOptionalModel('colorize')
+    installed !== undefined &&
+    !installed.operations.has(COLORIZE)
       ? noColorizationModel
       : null,
   tag: () => 'restored',
