@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { operationWorkers } from '../src/engine/operations/workers.ts';
-import { applyStoredOwnModels } from '../src/engine/own-models.ts';
+import { storedCatalogue } from '../src/engine/own-models.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
 import { explainOffline } from '../src/engine/runtime-files.ts';
@@ -45,7 +45,7 @@ async function run(
   try {
     await runtime.backend(request.backend);
     runtime.onBand = onPreview ? previewBands(onPreview) : null;
-    await applyStoredOwnModels();
+    runtime.catalogue = await storedCatalogue();
     let engine = runtime.engineRecord();
     let decoded: Promise<RgbaImage> | null = null;
     const output = await worker(request.params, {
@@ -97,8 +97,8 @@ function previewBands(send: (band: PreviewBand) => void): NonNullable<ModelRunti
  */
 async function prepare(backend: BackendPreference): Promise<void> {
   await runtime.backend(backend);
-  await applyStoredOwnModels();
-  const model = photoModel('auto', 4, runtime.onHardwareGpu());
+  runtime.catalogue = await storedCatalogue();
+  const model = photoModel(runtime.catalogue, 'auto', 4, runtime.onHardwareGpu());
   if (model) await loadModel(runtime.variant(model), postDownloads(runtime.variant(model)));
 }
 

@@ -3,7 +3,7 @@ import type { ModelEntry, ModelVariant } from '../models/manifest.ts';
 import type { BackendPreference } from '../src/engine/operation.ts';
 import { postDownloads } from '../src/engine/download-progress.ts';
 import { loadModel } from '../src/engine/model-store.ts';
-import { computeOf, pickVariant } from '../src/engine/models.ts';
+import { ModelCatalogue, computeOf, pickVariant } from '../src/engine/models.ts';
 import type { EngineRecord } from '../src/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
 import { type OrtModule, loadOrt } from './ort-loader.ts';
@@ -59,6 +59,8 @@ function yieldToMessages(): Promise<void> {
  * model file and backend; the backend is chosen once per preference, with its reason.
  */
 export class ModelRuntime {
+  /** The models this run may use (the build's, with those added in Settings in their place). */
+  catalogue = new ModelCatalogue();
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   private choice: BackendChoice | null = null;
   private preference: BackendPreference | null = null;

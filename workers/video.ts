@@ -389,7 +389,7 @@ async function prepareSteps(steps: FrameStep[], runtime: ModelRuntime): Promise<
       prepared.push({ step });
       continue;
     }
-    const model = manifest.models.find((m) => m.id === step.model);
+    const model = runtime.catalogue.byId(step.model);
     if (!model) throw new Error(`The model ${step.model} this preset needs is not installed`);
     // Load the session now, so a missing or damaged model fails before the first frame.
     await runtime.session(runtime.variant(model));

@@ -1,12 +1,8 @@
 // Which file of a model the worker loads, and how an own model takes a built-in's place.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../models/manifest.ts';
-import { applyOwnModels, computeOf, manifest, pickVariant } from './models.ts';
-
-afterEach(() => {
-  applyOwnModels([]);
-});
+import { ModelCatalogue, computeOf, manifest, pickVariant } from './models.ts';
 
 const processor = computeOf({ backend: 'wasm', shaderF16: false });
 const f16Gpu = computeOf({ backend: 'webgpu', shaderF16: true });
@@ -46,18 +42,22 @@ describe('pickVariant', () => {
   });
 });
 
-describe('applyOwnModels', () => {
+describe('ModelCatalogue', () => {
   it('puts an own model in place of the built-ins of its operation and scale, and back', () => {
     const builtIn = model('esrgan-medium-x2');
     const own: ModelEntry = { ...builtIn, id: 'own-test', label: 'mine' };
-    applyOwnModels([own]);
-    const enhanceX2 = manifest.models.filter(
+    const catalogue = new ModelCatalogue([own]);
+    const enhanceX2 = catalogue.models.filter(
       (m) => m.operations.includes('enhance') && m.scale === 2,
     );
     expect(enhanceX2.map((m) => m.id)).toEqual(['own-test']);
-    expect(manifest.models.some((m) => m.id === 'esrgan-medium-x4')).toBe(true);
-    applyOwnModels([]);
-    expect(manifest.models.some((m) => m.id === 'esrgan-medium-x2')).toBe(true);
+    expect(catalogue.find('enhance', 2)?.id).toBe('own-test');
+    expect(catalogue.isOwn(own)).toBe(true);
+    expect(catalogue.byId('esrgan-medium-x4')).toBeDefined();
+    // The build's manifest is never changed: a catalogue without own models has the built-ins.
+    const built = new ModelCatalogue();
+    expect(built.byId('esrgan-medium-x2')).toBeDefined();
+    expect(built.byId('own-test')).toBeUndefined();
     expect(manifest.models.some((m) => m.id === 'own-test')).toBe(false);
   });
 });

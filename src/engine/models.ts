@@ -1,29 +1,40 @@
 import manifestJson from '../../models/manifest.json';
 import type { Manifest, ModelEntry, ModelVariant } from '../../models/manifest.ts';
 
-export const manifest = manifestJson as Manifest;
-
-const builtInModels = [...manifest.models];
+/** The models this build ships (models/manifest.json); never changed at run time. */
+export const manifest: Readonly<Manifest> = manifestJson as Manifest;
 
 /**
- * Models added in Settings (own-models.ts) take the place of the built-in models of their
- * operation and scale, in this thread's manifest; an empty list restores the built-ins.
+ * The models a run may use: those added in Settings (own-models.ts) first, each taking the place
+ * of the built-in models of its operation and scale, then the rest of the build's. The inference
+ * runtime makes one per run from what is stored then, and operations read it from their context.
  */
-export function applyOwnModels(own: readonly ModelEntry[]): void {
-  const replaced = (model: ModelEntry) =>
-    own.some(
-      (o) => o.scale === model.scale && o.operations.some((op) => model.operations.includes(op)),
-    );
-  manifest.models = [...own, ...builtInModels.filter((model) => !replaced(model))];
-}
+export class ModelCatalogue {
+  readonly models: readonly ModelEntry[];
+  private readonly own: ReadonlySet<ModelEntry>;
 
-/** Whether a model was added in Settings (own-models.ts) rather than built. */
-export function isOwnModel(model: ModelEntry): boolean {
-  return !builtInModels.includes(model);
-}
+  constructor(own: readonly ModelEntry[] = []) {
+    const replaced = (model: ModelEntry) =>
+      own.some(
+        (o) => o.scale === model.scale && o.operations.some((op) => model.operations.includes(op)),
+      );
+    this.own = new Set(own);
+    this.models = [...own, ...manifest.models.filter((model) => !replaced(model))];
+  }
 
-export function findModel(operation: string, scale: number): ModelEntry | undefined {
-  return manifest.models.find((m) => m.operations.includes(operation) && m.scale === scale);
+  /** Whether a model was added in Settings rather than built. */
+  isOwn(model: ModelEntry): boolean {
+    return this.own.has(model);
+  }
+
+  byId(id: string): ModelEntry | undefined {
+    return this.models.find((m) => m.id === id);
+  }
+
+  /** The first model of an operation at a scale. */
+  find(operation: string, scale: number): ModelEntry | undefined {
+    return this.models.find((m) => m.operations.includes(operation) && m.scale === scale);
+  }
 }
 
 /** How a device computes: float16 only on WebGPU with an adapter that has shader-f16. */

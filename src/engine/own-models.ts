@@ -7,7 +7,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
 import { MODEL_CACHE, modelUrl } from './model-store.ts';
-import { applyOwnModels } from './models.ts';
+import { ModelCatalogue } from './models.ts';
 import { OnnxFormatError, type OnnxValue, readOnnxSignature } from './onnx-signature.ts';
 
 /** Operations whose workers pick an image-to-image model by operation and scale. */
@@ -246,7 +246,7 @@ export function ownModelEntry(record: OwnModelRecord): ModelEntry {
   };
 }
 
-/** Puts the stored own models in place of the built-ins they replace, for the next job. */
-export async function applyStoredOwnModels(): Promise<void> {
-  applyOwnModels((await listOwnModels()).map(ownModelEntry));
+/** The models a job may use now: the stored own models in place of the built-ins they replace. */
+export async function storedCatalogue(): Promise<ModelCatalogue> {
+  return new ModelCatalogue((await listOwnModels()).map(ownModelEntry));
 }

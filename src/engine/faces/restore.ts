@@ -15,7 +15,7 @@ import type { ModelEntry } from '../../../models/manifest.ts';
 import type { ModelRuntime } from '../../../workers/runtime.ts';
 import { resizeImage } from '../../../workers/resize.ts';
 import type { RgbaImage } from '../../../workers/tiler.ts';
-import { findModel, manifest } from '../models.ts';
+import type { ModelCatalogue } from '../models.ts';
 import { REAL_ESRGAN } from '../operations/enhance/meta.ts';
 import { gaussianBlur } from '../pixels/blur.ts';
 import { alignFace, nativeFaceSize, pasteCrop, warpToCrop } from './align.ts';
@@ -58,9 +58,8 @@ export interface FaceRestoreResult {
 }
 
 /** Real-ESRGAN general, or the ×4 photo model added in Settings in its place. */
-function srModel(): ModelEntry {
-  const model =
-    manifest.models.find((m) => m.id === REAL_ESRGAN.general) ?? findModel('enhance', 4);
+function srModel(catalogue: ModelCatalogue): ModelEntry {
+  const model = catalogue.byId(REAL_ESRGAN.general) ?? catalogue.find('enhance', 4);
   if (!model) throw new Error('No ×4 photo super-resolution model is installed');
   return model;
 }
@@ -106,7 +105,7 @@ export async function restoreFaces(options: {
   let skipped = 0;
   const chosen = faces.slice(0, MAX_FACES);
   skipped += faces.length - chosen.length;
-  const model = srModel();
+  const model = srModel(runtime.catalogue);
   const variant = runtime.variant(model);
   for (const [index, face] of chosen.entries()) {
     const plan = planFace(nativeFaceSize(face.keypoints));

@@ -1,6 +1,5 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { type RgbaImage, hasTransparency } from '../../../../workers/tiler.ts';
-import { manifest } from '../../models.ts';
 import { fittedTileSize, runClassicalTiled } from '../classical-tiles.ts';
 import type { OpContext, OpOutput, OpWorker } from '../worker-context.ts';
 import { estimateNoiseSigma, jpegBlockiness } from './noise-estimate.ts';
@@ -73,7 +72,7 @@ export const denoise: OpWorker = async (params, ctx) => {
   const plan = planDenoise(level, sigma);
   if (plan.kind === 'bm3d') return runBm3d(image, plan.measuredSigma, plan.sigma, ctx);
 
-  const model = manifest.models.find(
+  const model = ctx.models.catalogue.models.find(
     (m) => m.operations.includes('denoise') && m.scale === 1 && m.noiseLevel === plan.noiseLevel,
   );
   if (!model) {

@@ -1,7 +1,7 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
-import { manifest } from '../../models.ts';
+import type { ModelCatalogue } from '../../models.ts';
 import { ColourKeeper } from '../../pixels/keep-colour.ts';
 import type { OpWorker } from '../worker-context.ts';
 
@@ -16,8 +16,8 @@ export const ANIME_SCALE = 4;
  */
 const PREFERENCE = ['realesr-animevideov3-x4', 'realesrgan-x4plus-anime'];
 
-export function animeModel(): ModelEntry | undefined {
-  const candidates = manifest.models.filter(
+export function animeModel(catalogue: ModelCatalogue): ModelEntry | undefined {
+  const candidates = catalogue.models.filter(
     (m) => m.operations.includes('enhance-anime') && m.scale === ANIME_SCALE,
   );
   const rank = (m: ModelEntry) => {
@@ -37,7 +37,7 @@ const COLOUR_SIGMA = 1.5;
  * ×4 anime super-resolution, streamed tile band by band through the colour keeper into a PNG.
  */
 export const enhanceAnime: OpWorker = async (_params, ctx) => {
-  const model = animeModel();
+  const model = animeModel(ctx.models.catalogue);
   if (!model) throw new Error(`No ×${ANIME_SCALE} anime upscaling model is installed`);
   const variant = ctx.models.variant(model);
   const image = await ctx.image();

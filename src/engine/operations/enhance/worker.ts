@@ -1,7 +1,7 @@
 import { PngStreamWriter } from '../../../../workers/png-stream.ts';
 import { StreamingResizer } from '../../../../workers/resize.ts';
 import { hasTransparency } from '../../../../workers/tiler.ts';
-import { isOwnModel, manifest } from '../../models.ts';
+import type { ModelCatalogue } from '../../models.ts';
 import type { ModelEntry } from '../../../../models/manifest.ts';
 import type { OpWorker } from '../worker-context.ts';
 import { type PhotoModelChoice, REAL_ESRGAN } from './meta.ts';
@@ -13,8 +13,8 @@ const realEsrganIds: readonly string[] = Object.values(REAL_ESRGAN);
  * the network made; enlarging a smaller one would only interpolate. A model added in Settings
  * for a scale stands in for the built-in ones of that scale (models.ts), so it is found here.
  */
-export function modelForScale(scale: number): ModelEntry | undefined {
-  const models = manifest.models
+export function modelForScale(catalogue: ModelCatalogue, scale: number): ModelEntry | undefined {
+  const models = catalogue.models
     .filter((m) => m.operations.includes('enhance') && m.scale >= scale)
     .filter((m) => !realEsrganIds.includes(m.id))
     .sort((a, b) => a.scale - b.scale);
@@ -29,12 +29,13 @@ export function modelForScale(scale: number): ModelEntry | undefined {
  * in Settings (or missing from this build) gives way to the model for the scale.
  */
 export function photoModel(
+  catalogue: ModelCatalogue,
   choice: PhotoModelChoice,
   scale: number,
   onHardwareGpu: boolean,
 ): ModelEntry | undefined {
-  const own = manifest.models.find(
-    (m) => m.operations.includes('enhance') && m.scale === scale && isOwnModel(m),
+  const own = catalogue.models.find(
+    (m) => m.operations.includes('enhance') && m.scale === scale && catalogue.isOwn(m),
   );
   if (own) return own;
   if (choice !== 'faithful') {
@@ -42,10 +43,10 @@ export function photoModel(
       choice === 'best' || (choice === 'auto' && onHardwareGpu)
         ? REAL_ESRGAN.best
         : REAL_ESRGAN.general;
-    const model = manifest.models.find((m) => m.id === id);
+    const model = catalogue.byId(id);
     if (model) return model;
   }
-  return modelForScale(scale);
+  return modelForScale(catalogue, scale);
 }
 
 /**
@@ -57,7 +58,7 @@ export function photoModel(
 export const enhance: OpWorker = async (params, ctx) => {
   const scale = Number(params.scale);
   const choice = (params.model ?? 'auto') as PhotoModelChoice;
-  const model = photoModel(choice, scale, ctx.models.onHardwareGpu());
+  const model = photoModel(ctx.models.catalogue, choice, scale, ctx.models.onHardwareGpu());
   if (!model) throw new Error(`No upscaling model for ×${scale} is installed`);
   const variant = ctx.models.variant(model);
   const image = await ctx.image();

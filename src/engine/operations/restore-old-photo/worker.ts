@@ -30,7 +30,7 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
 async function colorize(image: RgbaImage, strength: number, ctx: OpContext, progress: Progress) {
   const optional = await colorizeWithOptionalModel(image, strength, ctx);
   if (optional) return { ...optional, variant: undefined };
-  const model = colorizationModel();
+  const model = colorizationModel(ctx.models.catalogue);
   if (!model) throw new Error(noColorizationModel);
   const variant = ctx.models.variant(model);
   const colored = new Uint8Array(image.width * image.height * 4);
@@ -71,7 +71,7 @@ export const restoreOldPhoto: OpWorker = async (params, ctx) => {
   if (
     params.enable_colorization === true &&
     !hasHints(params) &&
-    !colorizationModel() &&
+    !colorizationModel(ctx.models.catalogue) &&
     !(await hasOptionalColorizer())
   ) {
     throw new Error(noColorizationModel);
