@@ -1,8 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Page, expect, test } from '@playwright/test';
-import { srgbToLab } from '../src/engine/colorize/lab.ts';
-import { type Mask, dilateMask, emptyMask } from '../src/engine/inpaint/mask.ts';
+import { srgbToLab } from '../src/ops/common/colorize/lab.ts';
+import { type Mask, dilateMask, emptyMask } from '../src/ops/common/inpaint/mask.ts';
 import { chooseOperation } from './support/app.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { type RgbaImage, createImage, decodePng, encodePng } from './support/images.ts';

@@ -1,7 +1,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { type RuntimeFile, partOf } from '../src/engine/runtime-files.ts';
+import { type RuntimeFile, partOf } from '../src/inference/runtime-files.ts';
 
 /** The on-demand parts of a build, by file name: what the precache leaves out (vite.config.ts). */
 export function onDemandFiles(outDir: string): RuntimeFile[] {

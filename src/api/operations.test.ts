@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type OperationMeta, ParamError, resolveParams } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
+import { type OperationMeta, ParamError, resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
 import { creditsFor } from './credits.ts';
 import { restorations } from './restorations.ts';
 import { maxOperations, operationsDialect, seedOperations } from './operations.ts';

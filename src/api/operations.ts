@@ -1,18 +1,13 @@
-import {
-  type Installed,
-  ParamError,
-  type OperationMeta,
-  resolveParams,
-} from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import type { Job, Operation } from '../jobs/job.ts';
+import { type Installed, ParamError, type OperationMeta, resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import type { Job, Operation } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { requiredString } from './fields.ts';
 import { imageField } from './form-fields.ts';
 import { findJob } from './lookup.ts';
 import { signedOutputUrl } from './output-url.ts';
 import { type JsonObject, readForm, readJsonObject } from './request-body.ts';
-import { type ImageType, imageTypeNames } from './sniff.ts';
+import { type ImageType, imageTypeNames } from '@/media/sniff.ts';
 import { errorText, renderTime, statusWord } from './status-map.ts';
 import {
   type ApiContext,

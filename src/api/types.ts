@@ -1,5 +1,5 @@
-import type { Dialect, Job, JobSpec } from '../jobs/job.ts';
-import type { Installed } from '../engine/operation.ts';
+import type { Dialect, Job, JobSpec } from '@/jobs/job.ts';
+import type { Installed } from '@/ops/operation.ts';
 import type { LimitsConfig } from './limits-config.ts';
 
 /** A failure a dialect reports in its own error format, with its own status code. */

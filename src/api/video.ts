@@ -1,11 +1,11 @@
-import { type Job, type JobSpec, isTerminal } from '../jobs/job.ts';
+import { type Job, type JobSpec, isTerminal } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { type BodyField, readBody } from './body-fields.ts';
 import { dataUrlHead, integerText, nameFromUrl } from './fields.ts';
 import { findJob } from './lookup.ts';
 import { outputTtlSeconds } from './output-url.ts';
 import { maxJsonBytes, readJsonObject } from './request-body.ts';
-import { imageTypeNames, sniffBytes, sniffImage, sniffVideo } from './sniff.ts';
+import { imageTypeNames, sniffBytes, sniffImage, sniffVideo } from '@/media/sniff.ts';
 import {
   errorText,
   parseId,

@@ -1,17 +1,17 @@
-import { dialects } from '../api/index.ts';
-import { parseBearer, verifyKey } from '../api/keys.ts';
-import { type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
-import { buildOpenApi } from '../api/openapi.ts';
-import { checkAndCount, refundQuota } from '../api/rate-limit.ts';
-import { handleApi, matchRoute } from '../api/router.ts';
-import { verifySignedUrl } from '../api/signed-url.ts';
-import { ApiError, type DialectModule } from '../api/types.ts';
-import type { JobEvent } from '../jobs/broadcast.ts';
-import type { ApiRecords } from '../jobs/api-records.ts';
-import type { JobStore } from '../jobs/store.ts';
+import { dialects } from '@/api/index.ts';
+import { parseBearer, verifyKey } from '@/api/keys.ts';
+import { type LimitsOverrides, resolveLimits } from '@/api/limits-config.ts';
+import { buildOpenApi } from '@/api/openapi.ts';
+import { checkAndCount, refundQuota } from '@/api/rate-limit.ts';
+import { handleApi, matchRoute } from '@/api/router.ts';
+import { verifySignedUrl } from '@/api/signed-url.ts';
+import { ApiError, type DialectModule } from '@/api/types.ts';
+import type { JobEvent } from '@/jobs/broadcast.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
+import type { JobStore } from '@/jobs/store.ts';
 import { blobResponse } from './files.ts';
-import { ApiBackend } from '../jobs/api-backend.ts';
-import { installedNow } from '../engine/optional/store.ts';
+import { ApiBackend } from '@/api/store/backend.ts';
+import { installedNow } from '@/inference/optional/store.ts';
 
 export interface ApiServerDeps {
   store: Promise<JobStore>;

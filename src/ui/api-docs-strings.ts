@@ -1,4 +1,4 @@
-import type { ApiDialect } from '../api/limits-config.ts';
+import type { ApiDialect } from '@/api/limits-config.ts';
 
 /** Every text the API page shows, in one place so it can be translated. */
 export const apiDocsStrings = {

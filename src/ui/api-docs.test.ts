@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dialects, matchRoute } from '../api/index.ts';
-import { buildOpenApi } from '../api/openapi.ts';
+import { dialects, matchRoute } from '@/api/index.ts';
+import { buildOpenApi } from '@/api/openapi.ts';
 import {
   buildPath,
   curlCode,

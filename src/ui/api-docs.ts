@@ -1,7 +1,7 @@
-import { dialects, matchRoute } from '../api/index.ts';
-import { keyPrefixes } from '../api/keys.ts';
-import type { ApiDialect } from '../api/limits-config.ts';
-import type { DialectModule, Route } from '../api/types.ts';
+import { dialects, matchRoute } from '@/api/index.ts';
+import { keyPrefixes } from '@/api/keys.ts';
+import type { ApiDialect } from '@/api/limits-config.ts';
+import type { DialectModule, Route } from '@/api/types.ts';
 import type { ExampleId } from './api-docs-strings.ts';
 
 /*

@@ -1,8 +1,8 @@
-import { type ApiKeyRecord, createApiKey, revokeKey } from '../api/keys.ts';
-import { type ApiDialect, type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
-import { type ApiRecords, TooManyKeysError } from '../jobs/api-records.ts';
-import { openJobChannel } from '../jobs/broadcast.ts';
-import { isTerminal } from '../jobs/job.ts';
+import { type ApiKeyRecord, createApiKey, revokeKey } from '@/api/keys.ts';
+import { type ApiDialect, type LimitsOverrides, resolveLimits } from '@/api/limits-config.ts';
+import { type ApiRecords, TooManyKeysError } from '@/api/store/records.ts';
+import { openJobChannel } from '@/jobs/broadcast.ts';
+import { isTerminal } from '@/jobs/job.ts';
 
 /** The keys as Settings shows them; the secret of a new key lives here until it is replaced. */
 class ApiKeysView {

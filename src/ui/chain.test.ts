@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../jobs/job.ts';
+import type { Operation } from '@/jobs/job.ts';
 import { addStep, moveStep, removeStep, replaceStep } from './chain.ts';
 
 const denoise: Operation = { type: 'denoise', params: {} };

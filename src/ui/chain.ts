@@ -1,4 +1,4 @@
-import type { Operation } from '../jobs/job.ts';
+import type { Operation } from '@/jobs/job.ts';
 
 /**
  * The steps of a chain, as the picker edits them: every change returns a new list, so the

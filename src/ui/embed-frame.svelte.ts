@@ -1,5 +1,5 @@
-import type { EmbedJob } from '../client/client.ts';
-import type { Answer } from '../embed/bridge.ts';
+import type { EmbedJob } from '@/client/client.ts';
+import type { Answer } from '@/embed/bridge.ts';
 
 export interface Prompt {
   origin: string;

@@ -1,5 +1,5 @@
-import type { ApiRecords } from '../jobs/api-records.ts';
-import { type OriginLists, normalizeOrigin, readOriginLists, remember } from '../embed/origins.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
+import { type OriginLists, normalizeOrigin, readOriginLists, remember } from '@/embed/origins.ts';
 
 /** The embedding lists as Settings edits them; the frame and the service worker read the same. */
 class EmbedOriginsView {

@@ -1,4 +1,4 @@
-import type { Operation } from '../jobs/job.ts';
+import type { Operation } from '@/jobs/job.ts';
 
 /** What runs a job, in the terms the estimate tables use. */
 export type EstimateBackend = 'webgpu' | 'wasm';

@@ -1,7 +1,7 @@
-import { HINTS_PARAM, hasHints } from '../engine/colorize/hints-param.ts';
-import type { Installed } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import type { Operation } from '../jobs/job.ts';
+import { HINTS_PARAM, hasHints } from '@/ops/common/colorize/hints-param.ts';
+import type { Installed } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import type { Operation } from '@/jobs/job.ts';
 import { type ClearStep, PaintSession } from './painter.svelte.ts';
 
 /** One stroke of colour (or of the eraser), in the photo's own pixels. */

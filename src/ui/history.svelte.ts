@@ -1,4 +1,4 @@
-import type { Job, JobStatus } from '../jobs/job.ts';
+import type { Job, JobStatus } from '@/jobs/job.ts';
 import { batchOf, jobsView } from './jobs.svelte.ts';
 import { describeSpec } from './operation-choices.ts';
 import { formatBytes } from './results/facts.ts';

@@ -1,4 +1,4 @@
-import { videoJobSpec } from '../engine/video/meta.ts';
+import { videoJobSpec } from '@/ops/video-enhance/meta.ts';
 import { looksLikeArt } from './art.ts';
 import { jobsView } from './jobs.svelte.ts';
 

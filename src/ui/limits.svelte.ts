@@ -4,8 +4,8 @@ import {
   type LimitsOverrides,
   overrideProblems,
   resolveLimits,
-} from '../api/limits-config.ts';
-import type { ApiRecords } from '../jobs/api-records.ts';
+} from '@/api/limits-config.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
 
 const KEY = 'limits';
 

@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
-import { startEngine } from '../engine/start.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
+import { startEngine } from '@/engine/start.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
 import { apiKeysView } from './api-keys.svelte.ts';
 import { embedOriginsView } from './embed-origins.svelte.ts';
 import { limitsView } from './limits.svelte.ts';

@@ -67,7 +67,7 @@ export function drawStroke(
 }
 
 /**
- * The mask as Kintsugi reads it (src/engine/inpaint/mask.ts): opaque white where the user
+ * The mask as Kintsugi reads it (src/ops/common/inpaint/mask.ts): opaque white where the user
  * painted, opaque black elsewhere. Thresholding the alpha at half keeps the antialiased stroke
  * edges from becoming greys that a reader could take either way.
  */

@@ -1,7 +1,7 @@
-import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
-import { download, forget, isKept, modelUrl } from '../engine/model-store.ts';
-import { chooseBackend } from '../../workers/backend.ts';
-import { type Compute, computeOf, manifest, pickVariant } from '../engine/models.ts';
+import type { ModelEntry, ModelVariant } from '@models/manifest.ts';
+import { download, forget, isKept, modelUrl } from '@/inference/model-store.ts';
+import { chooseBackend } from '@/inference/backend.ts';
+import { type Compute, computeOf, manifest, pickVariant } from '@/inference/models.ts';
 import { settings } from './settings.svelte.ts';
 
 export interface ModelRow {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createJob, type Job, type JobStatus } from '../jobs/job.ts';
+import { createJob, type Job, type JobStatus } from '@/jobs/job.ts';
 import { askIfLong, notifyIfEnded } from './notify.ts';
 
 const shown: { title: string; body?: string; tag?: string }[] = [];

@@ -1,5 +1,5 @@
-import { blobSize } from '../engine/image-size.ts';
-import { type Job, type Operation, isTerminal } from '../jobs/job.ts';
+import { declaredSizeOf } from '@/media/image-size.ts';
+import { type Job, type Operation, isTerminal } from '@/jobs/job.ts';
 import { type EstimateBackend, estimateSeconds } from './estimate.ts';
 
 /** A job expected to take longer than this is worth a notification when it ends. */
@@ -22,7 +22,7 @@ export async function askIfLong(
   if (!available() || Notification.permission !== 'default') return false;
   let total = 0;
   for (const file of files) {
-    const size = await blobSize(file);
+    const size = await declaredSizeOf(file).catch(() => null);
     const seconds = size && estimateSeconds(operations, size, backend);
     if (seconds === undefined || seconds === null) continue;
     total += seconds;

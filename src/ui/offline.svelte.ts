@@ -1,9 +1,9 @@
-import type { ModelVariant } from '../../models/manifest.ts';
-import { chooseBackend } from '../../workers/backend.ts';
-import { pickAnalysisVariant } from '../engine/analysis-models.ts';
-import { download, modelUrl } from '../engine/model-store.ts';
-import { type Compute, computeOf, manifest, pickVariant } from '../engine/models.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
+import type { ModelVariant } from '@models/manifest.ts';
+import { chooseBackend } from '@/inference/backend.ts';
+import { pickAnalysisVariant } from '@/inference/analysis-models.ts';
+import { download, modelUrl } from '@/inference/model-store.ts';
+import { type Compute, computeOf, manifest, pickVariant } from '@/inference/models.ts';
+import { operationMetas } from '@/ops/registry.ts';
 import {
   ENCODER_OPERATIONS,
   OPENCV_OPERATIONS,
@@ -12,7 +12,7 @@ import {
   isStored,
   offlineFiles,
   runtimeFile,
-} from '../engine/runtime-files.ts';
+} from '@/inference/runtime-files.ts';
 import { settings } from './settings.svelte.ts';
 
 /** The default photo upscaler on a processor (and the one prepared for the first job). */

@@ -1,6 +1,6 @@
-import type { OperationMeta, ParamSpec } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import type { JobSpec, Operation } from '../jobs/job.ts';
+import type { OperationMeta, ParamSpec } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import type { JobSpec, Operation } from '@/jobs/job.ts';
 import { formParams } from './controls/form-params.ts';
 
 /** The parameter a painted mask fills (remove-object, remove-text): the painter sets it. */

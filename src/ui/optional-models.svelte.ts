@@ -1,4 +1,4 @@
-import { type CatalogEntry, catalog } from '../../models/catalog.ts';
+import { type CatalogEntry, catalog } from '@models/catalog.ts';
 import {
   OPTIONAL_CHANNEL,
   OptionalModelError,
@@ -8,7 +8,7 @@ import {
   pinnedHash,
   removeOptional,
   sourceUrl,
-} from '../engine/optional/store.ts';
+} from '@/inference/optional/store.ts';
 
 const MIRROR_KEY = 'kintsugi.catalog-mirror';
 

@@ -1,4 +1,4 @@
-import type { Operation } from '../jobs/job.ts';
+import type { Operation } from '@/jobs/job.ts';
 
 /** One brush or eraser stroke, in the photo's own pixels. */
 export interface Stroke {

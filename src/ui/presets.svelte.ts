@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
-import type { KintsugiDB } from '../jobs/db.ts';
-import type { Operation } from '../jobs/job.ts';
+import type { KintsugiDB } from '@/jobs/db.ts';
+import type { Operation } from '@/jobs/job.ts';
 
 /** A named set of steps of the user's own ("Old scans": denoise, then upscale ×2). */
 export interface Preset {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJob, type Job, type JobStatus } from '../jobs/job.ts';
+import { createJob, type Job, type JobStatus } from '@/jobs/job.ts';
 import {
   ProgressTrack,
   batchLead,

@@ -1,7 +1,7 @@
-import { DOWNLOAD_CHANNEL, type DownloadMessage } from '../engine/download-progress.ts';
-import { blobSize } from '../engine/image-size.ts';
-import { manifest } from '../engine/models.ts';
-import type { Job } from '../jobs/job.ts';
+import { DOWNLOAD_CHANNEL, type DownloadMessage } from '@/inference/download-progress.ts';
+import { declaredSizeOf } from '@/media/image-size.ts';
+import { manifest } from '@/inference/models.ts';
+import type { Job } from '@/jobs/job.ts';
 import { deviceBackend } from './device-backend.svelte.ts';
 import { estimateSeconds } from './estimate.ts';
 import { jobsView } from './jobs.svelte.ts';
@@ -71,7 +71,7 @@ class ProgressState {
     if (!this.asked.has(job.id)) {
       this.asked.add(job.id);
       void jobsView.blob(job.input.key).then(async (blob) => {
-        this.sizes[job.id] = blob ? await blobSize(blob) : null;
+        this.sizes[job.id] = blob ? await declaredSizeOf(blob).catch(() => null) : null;
       });
     }
     return this.sizes[job.id] ?? null;

@@ -1,7 +1,7 @@
 import { Workbox } from 'workbox-window';
 import { version } from '../../package.json';
-import { isTerminal } from '../jobs/job.ts';
-import { inference } from '../engine/inference-client.ts';
+import { isTerminal } from '@/jobs/job.ts';
+import { inference } from '@/engine/inference-client.ts';
 import { jobsView } from './jobs.svelte.ts';
 import { offline } from './offline.svelte.ts';
 import { settings } from './settings.svelte.ts';

@@ -1,4 +1,4 @@
-import type { Operation } from '../jobs/job.ts';
+import type { Operation } from '@/jobs/job.ts';
 import { strings } from './strings.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { BackendPreference } from '../engine/operation.ts';
-import type { Operation } from '../jobs/job.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import type { Operation } from '@/jobs/job.ts';
 import type { ViewMode } from './viewer.svelte.ts';
 
 const KEY = 'kintsugi.settings';

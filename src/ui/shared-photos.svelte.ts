@@ -1,4 +1,4 @@
-import { SHARE_PARAM, countShared, discardShared, takeAllShared } from '../jobs/share-inbox.ts';
+import { SHARE_PARAM, countShared, discardShared, takeAllShared } from '@/jobs/share-inbox.ts';
 import { intake } from './intake.svelte.ts';
 
 /**

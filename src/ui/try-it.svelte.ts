@@ -1,6 +1,6 @@
-import { dialects } from '../api/index.ts';
-import type { ApiDialect } from '../api/limits-config.ts';
-import { buildOpenApi } from '../api/openapi.ts';
+import { dialects } from '@/api/index.ts';
+import type { ApiDialect } from '@/api/limits-config.ts';
+import { buildOpenApi } from '@/api/openapi.ts';
 import { apiDocsStrings } from './api-docs-strings.ts';
 import { buildPath, type Endpoint, endpointsOf, followableUrls } from './api-docs.ts';
 

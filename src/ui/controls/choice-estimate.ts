@@ -1,5 +1,5 @@
-import type { BackendPreference } from '../../engine/operation.ts';
-import type { Operation } from '../../jobs/job.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import type { Operation } from '@/jobs/job.ts';
 import type { WebGpuState } from '../capabilities.svelte.ts';
 import { type EstimateBackend, estimateSeconds, formatDuration } from '../estimate.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropProblem, cropRect } from '../../engine/operations/crop-resize/geometry.ts';
+import { cropProblem, cropRect } from '@/ops/crop-resize/geometry.ts';
 import { clampRect, cropOf, fitRatio, rectOf, spanRect } from './crop-geometry.ts';
 
 const photo = { width: 300, height: 200 };

@@ -1,4 +1,4 @@
-import { type Crop, type Rect, cropRect } from '../../engine/operations/crop-resize/geometry.ts';
+import { type Crop, type Rect, cropRect } from '@/ops/crop-resize/geometry.ts';
 
 export interface Size {
   width: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveParams } from '../../engine/operation.ts';
-import { operationMetas } from '../../engine/operations/metas.ts';
+import { resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
 import { formParams, isShown, sameParams } from './form-params.ts';
 
 const background = operationMetas['replace-background']!;

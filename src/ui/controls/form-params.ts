@@ -1,4 +1,4 @@
-import type { OperationMeta, ParamSpec } from '../../engine/operation.ts';
+import type { OperationMeta, ParamSpec } from '@/ops/operation.ts';
 
 /** The value a parameter has in the form: what is set, else the form's default, else the API's. */
 export function valueOf(spec: ParamSpec, params: Record<string, unknown>, name: string): unknown {

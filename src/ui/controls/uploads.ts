@@ -1,5 +1,5 @@
-import { ApiBackend } from '../../jobs/api-backend.ts';
-import { JobStore } from '../../jobs/store.ts';
+import { ApiBackend } from '@/api/store/backend.ts';
+import { JobStore } from '@/jobs/store.ts';
 
 /** The key id the page's own uploads are filed under (API keys have their own). */
 const APP_UPLOADS = 'app';
