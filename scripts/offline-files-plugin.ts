@@ -19,7 +19,7 @@ export function onDemandFiles(outDir: string): RuntimeFile[] {
 
 /**
  * Writes /offline-files.json after the build: the files a first visit does not fetch, with their
- * sizes, for "Ready offline" and "Make everything available offline (N MB)" (src/ui/offline.svelte.ts).
+ * sizes, for "Ready offline" and "Make everything available offline (N MB)" (src/ui/settings/offline.svelte.ts).
  */
 export function offlineFilesPlugin(): Plugin {
   let outDir = 'dist';

@@ -11,7 +11,7 @@ import { type Page, chromium } from '@playwright/test';
 const port = Number(process.env.KINTSUGI_PORT ?? 4173);
 const outDir = process.env.KINTSUGI_DIST ?? 'dist';
 const base = `http://127.0.0.1:${port}`;
-const target = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
+const target = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const photo = fileURLToPath(new URL('../e2e/fixtures/photo-wide-300x200.png', import.meta.url));
 
 const sizes = {

@@ -14,7 +14,7 @@ import { cropOutput, readPadded, runsWhole } from '../../src/inference/whole-ima
 import type { RgbaImage } from '../../e2e/support/images.ts';
 import type { SpeedResult } from './report.ts';
 
-const root = new URL('../../public', import.meta.url);
+const root = new URL('../../public/', import.meta.url);
 
 export async function nativeSession(
   variant: ModelVariant,

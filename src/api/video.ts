@@ -65,7 +65,7 @@ export const videoRequest = {
 
 const notFound = 'No such job';
 
-/** The engine's video-enhance operation (src/engine/video/) runs the preset on every frame. */
+/** The engine's video-enhance operation (src/ops/video-enhance/) runs the preset on every frame. */
 export function videoSpec(preset: VideoPreset, upscale_factor: number): JobSpec {
   return {
     operations: [{ type: 'video-enhance', params: { preset, upscale_factor } }],

@@ -8,7 +8,7 @@ import { extensionFor, outputName } from './output-name.ts';
 import { PREVIEW_CHANNEL } from '@/inference/preview.ts';
 import { DOWNLOAD_CHANNEL } from '@/inference/download-progress.ts';
 import { declaredSizeOf } from '@/media/image-size.ts';
-import { recordRun } from '@/ui/estimate.ts';
+import { recordRun } from '@/ui/panel/estimate.ts';
 
 /** A host that stops renewing loses the job after this long, and another host re-runs it. */
 export const LEASE_MS = 15_000;

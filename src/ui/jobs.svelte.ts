@@ -4,13 +4,13 @@ import { openJobChannel } from '@/jobs/broadcast.ts';
 import type { Job, JobSpec, Operation } from '@/jobs/job.ts';
 import { JobNotFoundError, JobNotQueuedError, type JobStore } from '@/jobs/store.ts';
 import { submitJob } from '@/jobs/submit.ts';
-import { needsMask } from './operation-choices.ts';
-import { painter } from './painter.svelte.ts';
-import { hintPainter, needsHints, wantsHints } from './hint-painter.svelte.ts';
+import { needsMask } from './panel/operation-choices.ts';
+import { painter } from './painters/painter.svelte.ts';
+import { hintPainter, needsHints, wantsHints } from './painters/hint-painter.svelte.ts';
 import { installedNow } from '@/inference/optional/store.ts';
 import { settings } from './settings.svelte.ts';
 import { deviceBackend } from './device-backend.svelte.ts';
-import { askIfLong, notifyIfEnded } from './notify.ts';
+import { askIfLong, notifyIfEnded } from './progress/notify.ts';
 
 /**
  * What the UI shows of the jobs: read from IndexedDB and kept current by the job broadcast.

@@ -10,7 +10,7 @@ import type { OperationRun } from '../operation.ts';
  */
 export const MASK_GROW_PX = 2;
 
-/** Fills the masked area from its surroundings (see src/engine/inpaint). */
+/** Fills the masked area from its surroundings (see src/ops/common/inpaint). */
 export const removeObject: OperationRun = async (params, ctx) => {
   const image = await ctx.image();
   const decoded = await decodeMaskDataUrl(String(params.mask_data_url), image.width, image.height);

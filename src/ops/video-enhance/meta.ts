@@ -22,8 +22,8 @@ export const videoOutputNote =
   'The output keeps the input’s container (MP4, MOV or WebM) and its audio packets untouched; video is encoded with the first of H.264, VP9 or AV1 (WebM: VP9, AV1, VP8) that this browser’s encoder supports. With upscale_factor 1 no super-resolution runs.';
 
 /**
- * The video dialect's one operation. It is not in the image operation registries (metas.ts):
- * the UI's operation list and the image dialects must not offer it.
+ * The video dialect's one operation. The registry leaves it out of `operationMetas` (the image
+ * operations): the UI's operation list and the image dialects must not offer it.
  */
 export const meta: OperationMeta = {
   name: 'video-enhance',
