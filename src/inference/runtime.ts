@@ -7,8 +7,7 @@ import { ModelCatalogue, computeOf, pickVariant } from './models.ts';
 import type { EngineRecord } from '@/jobs/job.ts';
 import { type BackendChoice, chooseBackend, wasmThreads } from './backend.ts';
 import { type OrtModule, loadOrt } from './ort-loader.ts';
-import type { RgbaImage } from '@/media/image.ts';
-import { hasTransparency } from '@/media/image.ts';
+import { type RgbaImage, hasTransparency } from '@/media/image.ts';
 import {
   bandHeight,
   bandTiles,

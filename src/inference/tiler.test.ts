@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '@/media/image.ts';
-import { hasTransparency } from '@/media/image.ts';
+import { type RgbaImage, hasTransparency } from '@/media/image.ts';
 import {
   bandByteLength,
   bandHeight,

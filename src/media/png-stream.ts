@@ -4,6 +4,7 @@
  * can be written straight to a file stream.
  */
 import { Zlib } from 'fflate';
+import { type RgbaImage, hasTransparency } from './image.ts';
 
 export type PngCompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
@@ -279,4 +280,22 @@ export class PngStreamWriter {
     this.idatLength = 0;
     this.onChunk(chunk);
   }
+}
+
+/** A whole image in memory as a PNG Blob: RGB when opaque, RGBA when any pixel is not. */
+export function pngBlob(image: RgbaImage): Blob {
+  const parts: Uint8Array[] = [];
+  const png = new PngStreamWriter(
+    image.width,
+    image.height,
+    hasTransparency(image) ? 4 : 3,
+    (bytes) => parts.push(bytes),
+  );
+  const data =
+    image.data instanceof Uint8Array
+      ? image.data
+      : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  png.writeRows(data, image.height);
+  png.finish();
+  return new Blob(parts as BlobPart[], { type: 'image/png' });
 }

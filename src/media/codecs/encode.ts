@@ -13,8 +13,7 @@ import {
   formatMimeTypes,
   outputFormats,
 } from '../formats.ts';
-import type { RgbaImage } from '../image.ts';
-import { hasTransparency } from '../image.ts';
+import { type RgbaImage, hasTransparency } from '../image.ts';
 
 export { type OutputFormat, defaultQuality, formatHasAlpha, formatMimeTypes, outputFormats };
 

@@ -1,28 +1,8 @@
 import { decodeImage } from '@/media/codecs/decode.ts';
-import { PngStreamWriter } from '@/media/png-stream.ts';
 import type { RgbaImage } from '@/media/image.ts';
-import { hasTransparency } from '@/media/image.ts';
 import type { RunContext } from '../operation.ts';
 import { dataUrlBlob } from '@/media/data-url.ts';
 import { type Mask, maskFromRgba, resizeMask } from './inpaint/mask.ts';
-
-/** A whole image in memory as a PNG Blob: RGB when opaque, RGBA when any pixel is not. */
-export function pngBlob(image: RgbaImage): Blob {
-  const parts: Uint8Array[] = [];
-  const png = new PngStreamWriter(
-    image.width,
-    image.height,
-    hasTransparency(image) ? 4 : 3,
-    (bytes) => parts.push(bytes),
-  );
-  const data =
-    image.data instanceof Uint8Array
-      ? image.data
-      : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  png.writeRows(data, image.height);
-  png.finish();
-  return new Blob(parts as BlobPart[], { type: 'image/png' });
-}
 
 export interface DecodedMask {
   mask: Mask;

@@ -1,6 +1,5 @@
 import { PngStreamWriter } from '@/media/png-stream.ts';
-import type { RgbaImage } from '@/media/image.ts';
-import { hasTransparency } from '@/media/image.ts';
+import { type RgbaImage, hasTransparency } from '@/media/image.ts';
 import { fittedTileSize, runClassicalTiled } from '../common/classical-tiles.ts';
 import { estimateNoiseSigma } from '../denoise/noise-estimate.ts';
 import type { OperationRun } from '../operation.ts';

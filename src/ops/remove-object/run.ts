@@ -1,7 +1,8 @@
 import { inpaint } from '../common/inpaint/index.ts';
 import { countMask, dilateMask } from '../common/inpaint/mask.ts';
 import { inpaintWithOptionalModel } from '../common/inpaint/use-optional.ts';
-import { decodeMaskDataUrl, pauseFor, pngBlob, scaledNote } from '../common/worker-io.ts';
+import { pngBlob } from '@/media/png-stream.ts';
+import { decodeMaskDataUrl, pauseFor, scaledNote } from '../common/worker-io.ts';
 import type { OperationRun } from '../operation.ts';
 
 /**

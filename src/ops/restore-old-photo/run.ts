@@ -1,4 +1,5 @@
-import { pauseFor, pngBlob } from '../common/worker-io.ts';
+import { pngBlob } from '@/media/png-stream.ts';
+import { pauseFor } from '../common/worker-io.ts';
 import type { RgbaImage } from '@/media/image.ts';
 import type { RunContext, OperationRun } from '../operation.ts';
 import { estimateNoiseSigma } from '../denoise/noise-estimate.ts';

@@ -1,10 +1,9 @@
 import { decodeImage } from '@/media/codecs/decode.ts';
 import type { RgbaImage } from '@/media/image.ts';
-import { pngBlob } from '../common/worker-io.ts';
-import { ParamError, resolveParams } from '../operation.ts';
+import { pngBlob } from '@/media/png-stream.ts';
+import { ParamError, resolveParams, type RunContext } from '../operation.ts';
 import { operationMetas } from '../registry.ts';
 import { runOf } from '../runs.ts';
-import type { RunContext } from '../operation.ts';
 
 export interface SubResult {
   image: RgbaImage;
