@@ -17,7 +17,8 @@ import { askIfLong, notifyIfEnded } from './progress/notify.ts';
  * It holds no truth of its own; every change goes through the store.
  */
 class JobsView {
-  jobs = $state<Job[]>([]);
+  /** Records from the store, each replaced whole when it changes: not deeply proxied. */
+  jobs = $state.raw<Job[]>([]);
   /** Webhook deliveries by job id, with every attempt, from the persistent outbox. */
   deliveries = $state<Record<string, OutboxRecord[]>>({});
   selectedId = $state<string | null>(null);
@@ -67,12 +68,8 @@ class JobsView {
     // Broadcasts can arrive out of order; never go back to an older state of the job.
     if (index >= 0 && (this.jobs[index]?.updated_at ?? 0) > job.updated_at) return;
     // A job that ended while this tab is hidden: a system notification (when allowed).
-    notifyIfEnded(
-      index >= 0 ? ($state.snapshot(this.jobs[index]) as Job) : undefined,
-      job,
-      () => (this.selectedId = job.id),
-    );
-    if (index >= 0) this.jobs[index] = job;
+    notifyIfEnded(index >= 0 ? this.jobs[index] : undefined, job, () => (this.selectedId = job.id));
+    if (index >= 0) this.jobs = this.jobs.with(index, job);
     else this.jobs = [job, ...this.jobs].sort((a, b) => b.created_at - a.created_at);
   }
 
@@ -127,11 +124,7 @@ class JobsView {
     const job = this.jobs.find((j) => j.id === id);
     const input = job && (await this.blob(job.input.key));
     if (!job || !input) return null;
-    return this.submit(
-      input,
-      structuredClone($state.snapshot(job.spec)) as JobSpec,
-      job.input.name,
-    );
+    return this.submit(input, structuredClone(job.spec), job.input.name);
   }
 
   async cancel(id: string): Promise<void> {
