@@ -54,6 +54,24 @@ export default ts.config(
     },
   },
   {
+    files: ['src/inference/**/*.ts', 'src/ops/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@/(engine|ui|sw|embed|client)/',
+              allowTypeImports: true,
+              message: 'Worker-side code imports no page, service worker or embed code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ops/*/meta.ts'],
     rules: {
       'no-restricted-imports': [
