@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { apiOfflinePlugin } from './scripts/api-offline-plugin.ts';
 import { offlineFilesPlugin } from './scripts/offline-files-plugin.ts';
+import { aliases } from './scripts/aliases.ts';
 import { pagePolicyPlugin } from './scripts/page-policy-plugin.ts';
 
 // What the first visit does not precache: the image engine's binaries (the WASM-only build, and
@@ -55,7 +56,7 @@ export default defineConfig({
       },
       injectManifest: {
         // The app shell only (about 1 MB): everything else is fetched when a job needs it and
-        // kept then (src/engine/runtime-files.ts, the service worker's runtime route), or all
+        // kept then (src/inference/runtime-files.ts, the service worker's runtime route), or all
         // at once with "Make everything available offline".
         globPatterns: ['**/*.{html,js,css,svg,webmanifest,json}'],
         globIgnores: onDemand,
@@ -65,6 +66,7 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: { alias: aliases },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   build: {

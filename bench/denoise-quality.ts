@@ -15,10 +15,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type RgbaImage, encodePng, psnr, ssim } from '../e2e/support/images.ts';
-import { runClassicalTiled } from '../src/engine/operations/classical-tiles.ts';
-import { bm3d, bm3dContext, bm3dProfile } from '../src/engine/operations/denoise/bm3d.ts';
-import { estimateNoiseSigma } from '../src/engine/operations/denoise/noise-estimate.ts';
-import { assumedSigma } from '../src/engine/operations/denoise/plan.ts';
+import { runClassicalTiled } from '../src/ops/common/classical-tiles.ts';
+import { bm3d, bm3dContext, bm3dProfile } from '../src/ops/denoise/bm3d.ts';
+import { estimateNoiseSigma } from '../src/ops/denoise/noise-estimate.ts';
+import { assumedSigma } from '../src/ops/denoise/plan.ts';
 import { nlmParameters, nlmStrength, nonLocalMeans } from './denoise-nlm.ts';
 import { PHOTOS, addNoise, centreCrop, decodeAny, groundTruths, photoDebs } from './lib/photos.ts';
 

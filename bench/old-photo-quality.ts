@@ -17,15 +17,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type RgbaImage, downscaleArea, encodePng, psnr, ssim } from '../e2e/support/images.ts';
-import { damageRandomly } from '../src/engine/operations/restore-old-photo/old-photo-fixture.ts';
-import { repairScratches } from '../src/engine/operations/restore-old-photo/repair.ts';
+import { damageRandomly } from '../src/ops/restore-old-photo/old-photo-fixture.ts';
+import { repairScratches } from '../src/ops/restore-old-photo/repair.ts';
 import {
   correctFading,
   measureFading,
   needsCorrection,
-} from '../src/engine/operations/restore-old-photo/levels.ts';
-import { estimateNoiseSigma, luma } from '../src/engine/operations/restore-old-photo/defects.ts';
-import { dilateMask } from '../src/engine/inpaint/mask.ts';
+} from '../src/ops/restore-old-photo/levels.ts';
+import { estimateNoiseSigma, luma } from '../src/ops/restore-old-photo/defects.ts';
+import { dilateMask } from '../src/ops/common/inpaint/mask.ts';
 import { OPENCV, SKIMAGE, cropImage, decodeAny, photoDebs } from './lib/photos.ts';
 
 const args = new Map(

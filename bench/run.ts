@@ -24,8 +24,8 @@ import { nodePhoto } from './lib/photo-node.ts';
 import { startSampling } from './lib/processes.ts';
 import { qualityOf } from './lib/quality.ts';
 import { realWorldQuality } from './real-world.ts';
-import { tileSizeFor } from '../workers/tiler.ts';
-import { runsWhole } from '../workers/whole-image.ts';
+import { tileSizeFor } from '../src/inference/tiler.ts';
+import { runsWhole } from '../src/inference/whole-image.ts';
 import {
   type BackendClass,
   type BenchReport,

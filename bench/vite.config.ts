@@ -2,12 +2,14 @@
 // served by `vite preview` with the app's cross-origin isolation headers so WASM threads work.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { aliases } from '../scripts/aliases.ts';
 
 const root = fileURLToPath(new URL('./pages', import.meta.url));
 
 export default defineConfig({
   root,
   publicDir: fileURLToPath(new URL('../public', import.meta.url)),
+  resolve: { alias: aliases },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   build: {

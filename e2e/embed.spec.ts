@@ -174,7 +174,7 @@ test('a cross-origin isolated host that the user denies is refused with an error
     const violations = cspViolations(page);
     await page.goto(hostPage(site, baseURL!, 'none'));
     // COEP host + allow="cross-origin-isolated": the frame (CORP cross-origin) is isolated too.
-    // Isolated, the frame's WASM gets every core (workers/backend.ts wasmThreads).
+    // Isolated, the frame's WASM gets every core (src/inference/backend.ts wasmThreads).
     const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
     await expect(page.getByRole('status', { name: 'Engine' })).toHaveText(
       `Kintsugi ready: wasm, ${cores} thread(s), cross-origin isolated.`,

@@ -125,7 +125,7 @@ test('convert writes each asked format, really encoded, that the browser decodes
     console.log(`convert ${format}: ${out.bytes.length} bytes, PSNR ${fidelity.toFixed(1)} dB`);
     if (format === 'png') {
       // Lossless: alpha and opaque pixels exactly (read by the exact Node decoder). The input
-      // decoder (workers/decode.ts) reads pixels through a 2D canvas, which stores colour
+      // decoder (src/media/codecs/decode.ts) reads pixels through a 2D canvas, which stores colour
       // premultiplied, so where alpha is partial a colour may move by its rounding, ≤ 255 / alpha.
       const exact = decodePng(out.bytes);
       let worst = 0;

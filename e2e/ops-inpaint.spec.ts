@@ -1,17 +1,13 @@
 import { type Page, expect, test } from '@playwright/test';
-import { damage } from '../src/engine/operations/restore-old-photo/old-photo-fixture.ts';
-import {
-  meanChroma,
-  oklabToSrgb8,
-  srgb8ToOklab,
-} from '../src/engine/operations/restore-old-photo/color.ts';
+import { damage } from '../src/ops/restore-old-photo/old-photo-fixture.ts';
+import { meanChroma, oklabToSrgb8, srgb8ToOklab } from '../src/ops/restore-old-photo/color.ts';
 import {
   type Mask,
   dilateMask,
   emptyMask,
   resizeMask,
   ringAround,
-} from '../src/engine/inpaint/mask.ts';
+} from '../src/ops/common/inpaint/mask.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { runOperationsJob, storedJob, uploadBytes } from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';

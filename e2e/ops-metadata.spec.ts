@@ -2,14 +2,14 @@ import { type Page, expect, test } from '@playwright/test';
 import { createKey, openControlled } from './support/api.ts';
 import { type RgbaImage, createImage, decodePng, encodePng } from './support/images.ts';
 import { runOperationsJob, uploadBytes } from './support/ops.ts';
-import { exifOrientation, readMetadata, writeMetadata } from '../workers/metadata.ts';
-import { applyOrientation } from '../workers/orientation.ts';
+import { exifOrientation, readMetadata, writeMetadata } from '../src/media/metadata.ts';
+import { applyOrientation } from '../src/media/orientation.ts';
 import {
   expected as tiffPixels,
   height as tiffHeight,
   tiff,
   width as tiffWidth,
-} from '../workers/tiff-fixture.ts';
+} from '../src/media/tiff-fixture.ts';
 
 // Images as people have them, through convert (the cheapest operation) in real Chromium: exact
 // colours under near-zero alpha, every EXIF orientation turned upright with the EXIF and ICC

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { pngChunk } from '../workers/png-stream.ts';
-import { damageRandomly } from '../src/engine/operations/restore-old-photo/old-photo-fixture.ts';
+import { pngChunk } from '../src/media/png-stream.ts';
+import { damageRandomly } from '../src/ops/restore-old-photo/old-photo-fixture.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { PHOTOS, decodeAny } from '../bench/lib/photos.ts';
 import { runOperationsJob, storedJob, uploadBytes } from './support/ops.ts';
 import { readFixturePng } from './support/app.ts';
 import { type RgbaImage, decodePng, encodePng, psnr, resizeBicubic } from './support/images.ts';
-import { dilateMask } from '../src/engine/inpaint/mask.ts';
+import { dilateMask } from '../src/ops/common/inpaint/mask.ts';
 import { addGaussianNoise, drawPhotoLike } from './support/restore-images.ts';
 
 // restore-old-photo through the operations dialect of the real service worker, on inputs shaped

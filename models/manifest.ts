@@ -25,10 +25,10 @@ export interface ModelEntry {
   input: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
   output: { name: string; layout: 'NCHW' | 'NHWC'; channels: 3; range: [number, number] };
   // Input pixels. context = the margin each side that is cropped off; min..max bound the edge
-  // workers/tiler.ts tileSizeFor picks per image; size = the base tile a cold start is timed at.
+  // src/inference/tiler.ts tileSizeFor picks per image; size = the base tile a cold start is timed at.
   tile: { size: number; context: number; min: number; max: number; whole?: boolean };
   // whole: the model averages over its whole input (squeeze-excitation), so it runs on the whole
-  // image (with context) when that fits workers/whole-image.ts's budget, tiles only beyond it.
+  // image (with context) when that fits src/inference/whole-image.ts's budget, tiles only beyond it.
   /** The first float32-compute variant is the one a backend without shader-f16 loads. */
   variants: ModelVariant[];
   /**

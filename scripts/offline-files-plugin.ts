@@ -1,7 +1,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { type RuntimeFile, partOf } from '../src/engine/runtime-files.ts';
+import { type RuntimeFile, partOf } from '../src/inference/runtime-files.ts';
 
 /** The on-demand parts of a build, by file name: what the precache leaves out (vite.config.ts). */
 export function onDemandFiles(outDir: string): RuntimeFile[] {
@@ -19,7 +19,7 @@ export function onDemandFiles(outDir: string): RuntimeFile[] {
 
 /**
  * Writes /offline-files.json after the build: the files a first visit does not fetch, with their
- * sizes, for "Ready offline" and "Make everything available offline (N MB)" (src/ui/offline.svelte.ts).
+ * sizes, for "Ready offline" and "Make everything available offline (N MB)" (src/ui/settings/offline.svelte.ts).
  */
 export function offlineFilesPlugin(): Plugin {
   let outDir = 'dist';

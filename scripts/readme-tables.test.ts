@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { operationMetas } from '../src/engine/operations/metas.ts';
+import { operationMetas } from '../src/ops/registry.ts';
 import { operationsTable, withTables } from './readme-tables.ts';
 
 describe('README operations table', () => {

@@ -1,18 +1,18 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import type { BackendPreference } from '../src/engine/operation.ts';
-import { operationWorkers } from '../src/engine/operations/workers.ts';
-import { applyStoredOwnModels } from '../src/engine/own-models.ts';
-import { postDownloads } from '../src/engine/download-progress.ts';
-import { loadModel } from '../src/engine/model-store.ts';
-import { explainOffline } from '../src/engine/runtime-files.ts';
-import { photoModel } from '../src/engine/operations/enhance/worker.ts';
-import type { EngineRecord } from '../src/jobs/job.ts';
-import { type PreviewBand, shrinkBand } from '../src/engine/preview.ts';
-import { decodeImage } from './decode.ts';
-import { carryMetadata } from './metadata.ts';
-import { CanceledError, ModelRuntime } from './runtime.ts';
-import type { RgbaImage } from './tiler.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import { runOf } from '@/ops/runs.ts';
+import { storedCatalogue } from '@/inference/own-models.ts';
+import { postDownloads } from '@/inference/download-progress.ts';
+import { loadModel } from '@/inference/model-store.ts';
+import { explainOffline } from '@/inference/runtime-files.ts';
+import { photoModel } from '@/ops/enhance/run.ts';
+import type { EngineRecord } from '@/jobs/job.ts';
+import { type PreviewBand, shrinkBand } from '@/inference/preview.ts';
+import { decodeImage } from '@/media/codecs/decode.ts';
+import { carryMetadata } from '@/media/metadata.ts';
+import { CanceledError, ModelRuntime } from '@/inference/runtime.ts';
+import type { RgbaImage } from '@/media/image.ts';
 
 export interface RunRequest {
   runId: string;
@@ -40,12 +40,12 @@ async function run(
   onPreview?: (band: PreviewBand) => void,
 ): Promise<RunResult> {
   const { runId } = request;
-  const worker = operationWorkers[request.operation];
+  const worker = runOf(request.operation);
   if (!worker) throw new Error(`This version of Kintsugi cannot run "${request.operation}"`);
   try {
     await runtime.backend(request.backend);
     runtime.onBand = onPreview ? previewBands(onPreview) : null;
-    await applyStoredOwnModels();
+    runtime.catalogue = await storedCatalogue();
     let engine = runtime.engineRecord();
     let decoded: Promise<RgbaImage> | null = null;
     const output = await worker(request.params, {
@@ -97,8 +97,8 @@ function previewBands(send: (band: PreviewBand) => void): NonNullable<ModelRunti
  */
 async function prepare(backend: BackendPreference): Promise<void> {
   await runtime.backend(backend);
-  await applyStoredOwnModels();
-  const model = photoModel('auto', 4, runtime.onHardwareGpu());
+  runtime.catalogue = await storedCatalogue();
+  const model = photoModel(runtime.catalogue, 'auto', 4, runtime.onHardwareGpu());
   if (model) await loadModel(runtime.variant(model), postDownloads(runtime.variant(model)));
 }
 

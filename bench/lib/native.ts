@@ -3,8 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
-import { bandTiles, planTiles, readTile, tileSizeFor, writeTile } from '../../workers/tiler.ts';
-import { cropOutput, readPadded, runsWhole } from '../../workers/whole-image.ts';
+import {
+  bandTiles,
+  planTiles,
+  readTile,
+  tileSizeFor,
+  writeTile,
+} from '../../src/inference/tiler.ts';
+import { cropOutput, readPadded, runsWhole } from '../../src/inference/whole-image.ts';
 import type { RgbaImage } from '../../e2e/support/images.ts';
 import type { SpeedResult } from './report.ts';
 
@@ -44,7 +50,7 @@ async function runOnce(
 }
 
 /**
- * Runs `image` through `session` exactly as workers/runtime.ts does: in one piece when
+ * Runs `image` through `session` exactly as src/inference/runtime.ts does: in one piece when
  * runsWhole says so, else in the planner's tiles.
  */
 export async function runNative(

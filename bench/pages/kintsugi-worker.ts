@@ -3,9 +3,9 @@
 // pool when the first session starts, so "1 thread" and "all threads" cannot share a worker.
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
-import { manifest } from '../../src/engine/models.ts';
-import { CanceledError, ModelRuntime } from '../../workers/runtime.ts';
-import type { RgbaImage } from '../../workers/tiler.ts';
+import { manifest } from '../../src/inference/models.ts';
+import { CanceledError, ModelRuntime } from '../../src/inference/runtime.ts';
+import type { RgbaImage } from '../../src/media/image.ts';
 import type { ModelEntry, ModelVariant } from '../../models/manifest.ts';
 import type { ColdStart, SpeedResult } from '../lib/report.ts';
 

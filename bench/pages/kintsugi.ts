@@ -2,8 +2,8 @@
 // The page side of the Kintsugi bench: the runner (bench/run.ts) drives it through window.bench.
 import * as Comlink from 'comlink';
 import { InferenceClient } from '../../src/engine/inference-client.ts';
-import { loadModel } from '../../src/engine/model-store.ts';
-import { manifest } from '../../src/engine/models.ts';
+import { loadModel } from '../../src/inference/model-store.ts';
+import { manifest } from '../../src/inference/models.ts';
 import type { EngineRecord } from '../../src/jobs/job.ts';
 import { checkPng, type PngCheck } from './png-check.ts';
 import { photo } from './photo.ts';

@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../../workers/tiler.ts';
+import type { RgbaImage } from '../../src/media/image.ts';
 
 let source: Promise<ImageBitmap> | null = null;
 

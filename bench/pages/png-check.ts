@@ -1,4 +1,4 @@
-import { crc32 } from '../../workers/png-stream.ts';
+import { crc32 } from '../../src/media/png-stream.ts';
 
 export interface PngCheck {
   width: number;

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-web';
 import manifest from '../../models/manifest.json' with { type: 'json' };
 import type { ModelEntry } from '../../models/manifest.ts';
-import { estimateNoiseSigma } from '../../src/engine/operations/denoise/noise-estimate.ts';
-import { bm3d } from '../../src/engine/operations/denoise/bm3d.ts';
-import { assumedSigma } from '../../src/engine/operations/denoise/plan.ts';
+import { estimateNoiseSigma } from '../../src/ops/denoise/noise-estimate.ts';
+import { bm3d } from '../../src/ops/denoise/bm3d.ts';
+import { assumedSigma } from '../../src/ops/denoise/plan.ts';
 import { createImage, type RgbaImage, type RgbaImageLike } from './images.ts';
 
 ort.env.wasm.numThreads = 1;

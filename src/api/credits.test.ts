@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Job, type JobSpec, createJob, transition } from '../jobs/job.ts';
+import { type Job, type JobSpec, createJob, transition } from '@/jobs/job.ts';
 import {
   CreditsError,
   chargeEntry,

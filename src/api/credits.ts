@@ -7,7 +7,7 @@
  * Where a seed is silent the rule is the one the seeds' only priced example fits: cost grows
  * linearly with the output's edge length.
  */
-import type { Dialect, Job, JobSpec, Operation } from '../jobs/job.ts';
+import type { Dialect, Job, JobSpec, Operation } from '@/jobs/job.ts';
 
 /**
  * Seed: enhance at 2k is charged 2. Linear in edge length fits that one data point (1k=1, 2k=2,

@@ -1,7 +1,7 @@
 import { ApiError } from './types.ts';
-import { declaredSize, oversizeReason } from './image-size.ts';
+import { declaredSize, oversizeReason } from '@/media/image-size.ts';
 import { type JsonObject, formatMB } from './request-body.ts';
-import { sniffBytes, sniffImage } from './sniff.ts';
+import { sniffBytes, sniffImage } from '@/media/sniff.ts';
 
 /*
  * Field validators shared by the dialects. Each throws a 400 ApiError whose message names the

@@ -1,6 +1,6 @@
-import { declaredSizeOf, oversizeReason } from './image-size.ts';
+import { declaredSizeOf, oversizeReason } from '@/media/image-size.ts';
 import { formatMB } from './request-body.ts';
-import { type ImageType, imageTypeNames, sniffBlob } from './sniff.ts';
+import { type ImageType, imageTypeNames, sniffBlob } from '@/media/sniff.ts';
 import { ApiError } from './types.ts';
 
 /** Multipart fields: the image file of an upload, and the text fields beside it. */

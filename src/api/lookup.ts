@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.ts';
+import type { Job } from '@/jobs/job.ts';
 import { type ApiDialect, parseId } from './status-map.ts';
 import { type ApiContext, ApiError } from './types.ts';
 

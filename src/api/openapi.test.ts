@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationMeta } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
+import type { OperationMeta } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
 import { dialects } from './index.ts';
 import { availableOperations } from './operations.ts';
 import { buildOpenApi } from './openapi.ts';

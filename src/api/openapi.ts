@@ -1,17 +1,11 @@
-import type { OperationMeta, ParamSpec } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import { presetDescriptions, videoOutputNote } from '../engine/video/meta.ts';
+import type { OperationMeta, ParamSpec } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import { presetDescriptions, videoOutputNote } from '@/ops/video-enhance/meta.ts';
 import { availableOperations, maxOperations, maxUploadBytes } from './operations.ts';
 import { presets as restorationPresets, resolutions, restorationRequest } from './restorations.ts';
-import { bodySchema } from './body-fields.ts';
+import { bodySchema, fieldSchema } from './body-fields.ts';
 import { dialectStatusWords } from './status-map.ts';
-import {
-  listLimit as upscaleListLimit,
-  ownModels,
-  scaleRange,
-  seedModels,
-  defaultScale,
-} from './upscale.ts';
+import { listLimit as upscaleListLimit, scaleRange, upscaleRequest } from './upscale.ts';
 import { listLimit as videoListLimit, videoRequest } from './video.ts';
 
 /*
@@ -211,7 +205,6 @@ function operationsSchemas(metas: Readonly<Record<string, OperationMeta>>): Reco
 }
 
 function upscaleSchemas(): Record<string, Schema> {
-  const models = [...seedModels, ...ownModels.keys()];
   const job = {
     id: str({ format: 'uuid' }),
     status: str({ enum: dialectStatusWords('upscale') }),
@@ -225,27 +218,16 @@ function upscaleSchemas(): Record<string, Schema> {
     created_at: dateTime,
     updated_at: dateTime,
   };
-  const scale = {
-    type: 'integer',
-    minimum: scaleRange.min,
-    maximum: scaleRange.max,
-    default: defaultScale,
-  };
+  const { scale, model } = upscaleRequest;
   return {
     UpscaleJob: object(job, ['id', 'status', 'model', 'scale', 'created_at', 'updated_at']),
-    UpscaleJobCreateRequest: object(
-      {
-        image_url: str({ format: 'uri' }),
-        model: str({ enum: models, default: seedModels[0] }),
-        scale,
-      },
-      ['image_url'],
-    ),
+    UpscaleJobCreateRequest: bodySchema(upscaleRequest),
+    // The multipart twin: the same fields, the image as a file.
     UpscaleJobUpload: object(
       {
         image: str({ format: 'binary', description: 'JPEG, PNG, WebP or TIFF, at most 50 MB.' }),
-        model: str({ enum: models, default: seedModels[0] }),
-        scale,
+        scale: fieldSchema(scale),
+        model: fieldSchema(model),
       },
       ['image'],
     ),
@@ -277,7 +259,7 @@ function upscaleSchemas(): Record<string, Schema> {
   };
 }
 
-/** What each video preset does, as the engine runs it (src/engine/video/meta.ts). */
+/** What each video preset does, as the engine runs it (src/ops/video-enhance/meta.ts). */
 function videoPresetHelp(): string {
   const presets = Object.entries(presetDescriptions).map(([name, text]) => `\`${name}\`: ${text}`);
   return [...presets, videoOutputNote].join('\n\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type OperationMeta, ParamError, resolveParams } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
+import { type OperationMeta, ParamError, resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
 import { creditsFor } from './credits.ts';
 import { restorations } from './restorations.ts';
 import { maxOperations, operationsDialect, seedOperations } from './operations.ts';
@@ -264,6 +264,34 @@ describe('POST /api/v1/jobs/api', () => {
       status: 400,
       body: { detail: 'operation denoise is not available in this version of Kintsugi' },
     });
+  });
+
+  it('judges a colorization request by what the device has installed, read for that request', async () => {
+    const colorize = {
+      type: 'restore-old-photo',
+      params: { enable_colorization: true },
+    };
+    const h = harness();
+    const key = await upload(h);
+    const json = { input_key: key, operations: [colorize] };
+    // Read per request: a service worker woken from stopped knows what an earlier one installed.
+    let reads = 0;
+    let operations = new Set(['enhance', 'colorize']);
+    h.ctx.installed = async () => (reads++, { operations });
+    expect((await h.call('POST', jobsPath, { json })).status).toBe(200);
+    operations = new Set(['enhance']);
+    const refused = await h.call('POST', jobsPath, { json });
+    expect(refused.status).toBe(400);
+    expect(String(fields(refused).detail)).toMatch(/needs a colorization model/);
+    expect(reads).toBe(2);
+    // Painted hints need no model.
+    const hinted = {
+      ...colorize,
+      params: { ...colorize.params, color_hints_data_url: 'data:image/png;base64,iVBORw0KGgo=' },
+    };
+    expect(
+      (await h.call('POST', jobsPath, { json: { input_key: key, operations: [hinted] } })).status,
+    ).toBe(200);
   });
 
   it('refuses another API key’s upload', async () => {

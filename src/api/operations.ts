@@ -1,13 +1,13 @@
-import { ParamError, type OperationMeta, resolveParams } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import type { Job, Operation } from '../jobs/job.ts';
+import { type Installed, ParamError, type OperationMeta, resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import type { Job, Operation } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { requiredString } from './fields.ts';
 import { imageField } from './form-fields.ts';
 import { findJob } from './lookup.ts';
 import { signedOutputUrl } from './output-url.ts';
 import { type JsonObject, readForm, readJsonObject } from './request-body.ts';
-import { type ImageType, imageTypeNames } from './sniff.ts';
+import { type ImageType, imageTypeNames } from '@/media/sniff.ts';
 import { errorText, renderTime, statusWord } from './status-map.ts';
 import {
   type ApiContext,
@@ -78,6 +78,7 @@ function isPlainObject(value: unknown): value is JsonObject {
 export function parseOperations(
   value: unknown,
   metas: Readonly<Record<string, OperationMeta>>,
+  installed?: Installed,
 ): Operation[] {
   if (value === undefined || value === null) throw new ApiError(400, 'operations is required');
   if (!Array.isArray(value)) throw new ApiError(400, 'operations must be an array');
@@ -106,7 +107,7 @@ export function parseOperations(
     const params = item.params ?? {};
     if (!isPlainObject(params)) throw new ApiError(400, `${where}.params must be an object`);
     try {
-      return { type, params: resolveParams(meta, params) };
+      return { type, params: resolveParams(meta, params, installed) };
     } catch (e) {
       if (e instanceof ParamError) throw new ApiError(400, `${where}: ${e.message}`);
       throw e;
@@ -194,7 +195,7 @@ function createJobRoute(metas: Readonly<Record<string, OperationMeta>>): Route {
     async handle(request, _params, ctx): Promise<ApiResponse> {
       const body = await readJsonObject(request);
       const input_key = requiredString(body, 'input_key');
-      const operations = parseOperations(body.operations, metas);
+      const operations = parseOperations(body.operations, metas, await ctx.installed?.());
       await checkUploadParams(operations, metas, ctx);
       const stored = await ctx.jobs.getUpload(input_key);
       if (!stored) {

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.ts';
+import type { Job } from '@/jobs/job.ts';
 import { type LimitsConfig, defaultLimits, urlExpiresAt } from './limits-config.ts';
 import type { ApiDialect } from './status-map.ts';
 import type { ApiContext } from './types.ts';

@@ -1,4 +1,4 @@
-import type { Job, JobSpec, Operation } from '../jobs/job.ts';
+import type { Job, JobSpec, Operation } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { type BodyField, readBody } from './body-fields.ts';
 import { nameFromUrl } from './fields.ts';

@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { recordPart, scaled } from '../../e2e/support/chaos-figures.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
-import { createApiServer } from '../sw/api-server.ts';
+import { ApiRecords } from './store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
+import { createApiServer } from '@/sw/api-server.ts';
 import { createApiKey, revokeKey, timingSafeEqual } from './keys.ts';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type JobStatus, createJob } from '../jobs/job.ts';
+import { type JobStatus, createJob } from '@/jobs/job.ts';
 import {
   type ApiDialect,
   dialectStatusWords,

@@ -1,4 +1,4 @@
-import type { Dialect, Job, JobStatus } from '../jobs/job.ts';
+import type { Dialect, Job, JobStatus } from '@/jobs/job.ts';
 
 /** The dialects the service worker answers; 'app' is the UI's own and has no API. */
 export type ApiDialect = Exclude<Dialect, 'app'>;

@@ -1,5 +1,5 @@
 import { dialects as allDialects } from './index.ts';
-import { MemoryJobBackend, MemoryStore } from './memory-backend.ts';
+import { MemoryJobBackend, MemoryStore } from './store/memory.ts';
 import { handleApi } from './router.ts';
 import type { ApiContext, ApiResponse, DialectModule } from './types.ts';
 

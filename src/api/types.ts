@@ -1,4 +1,5 @@
-import type { Dialect, Job, JobSpec } from '../jobs/job.ts';
+import type { Dialect, Job, JobSpec } from '@/jobs/job.ts';
+import type { Installed } from '@/ops/operation.ts';
 import type { LimitsConfig } from './limits-config.ts';
 
 /** A failure a dialect reports in its own error format, with its own status code. */
@@ -105,6 +106,8 @@ export interface ApiContext {
   origin: string;
   /** Retention as Settings resolved it (output URL lives); the defaults when absent. */
   retention?: LimitsConfig['retention'];
+  /** What this device has installed, for the operations' checks; unknown when absent. */
+  installed?: () => Promise<Installed>;
 }
 
 export interface Route {

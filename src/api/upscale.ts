@@ -1,13 +1,14 @@
-import manifest from '../../models/manifest.json';
-import { type PhotoModelChoice, REAL_ESRGAN } from '../engine/operations/enhance/meta.ts';
-import type { Job, JobSpec } from '../jobs/job.ts';
+import manifest from '@models/manifest.json';
+import { type PhotoModelChoice, REAL_ESRGAN } from '@/ops/enhance/meta.ts';
+import type { Job, JobSpec } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
-import { checkInteger, integerText, nameFromUrl, sourceUrl } from './fields.ts';
+import { type BodyField, readBody } from './body-fields.ts';
+import { integerText, nameFromUrl } from './fields.ts';
 import { imageField, textField } from './form-fields.ts';
 import { findJob } from './lookup.ts';
 import { signedOutputUrl } from './output-url.ts';
 import { isJson, isMultipart, mediaType, readForm, readJsonObject } from './request-body.ts';
-import type { ImageType } from './sniff.ts';
+import type { ImageType } from '@/media/sniff.ts';
 import {
   dialectStatusWords,
   errorText,
@@ -53,6 +54,21 @@ export const ownModels: ReadonlyMap<string, number> = new Map(
   manifest.models.filter((m) => m.operations.includes('enhance')).map((m) => [m.id, m.scale]),
 );
 
+/**
+ * The JSON request, described once: `fromJson` reads it and /openapi.json shows it. The scale's
+ * default depends on the model (an ESRGAN medium id has its own), so the field itself has none.
+ */
+export const upscaleRequest = {
+  image_url: { type: 'source', kind: 'image', maxDataBytes: maxImageBytes },
+  scale: {
+    type: 'integer',
+    ...scaleRange,
+    default: null,
+    description: `Default ${defaultScale}, or the one scale of an ESRGAN medium model id.`,
+  },
+  model: { type: 'enum', choices: [...seedModels, ...ownModels.keys()], default: defaultModel },
+} as const satisfies Record<string, BodyField>;
+
 const notFound = 'Job not found.';
 
 /** The enhance operation's model choice for each of our own model ids. */
@@ -94,7 +110,7 @@ function pickModel(model: unknown, scale: number | undefined): { model: string; 
   if (fixed === undefined) {
     throw new ApiError(
       400,
-      `model must be one of ${[...seedModels, ...ownModels.keys()].join(', ')} (got "${name.slice(0, 100)}")`,
+      `model must be one of ${upscaleRequest.model.choices.join(', ')} (got "${name.slice(0, 100)}")`,
     );
   }
   if (scale !== undefined && scale !== fixed) {
@@ -133,16 +149,13 @@ async function fromJson(request: Request, ctx: ApiContext): Promise<Submission> 
       'image_url is required (or send the image as the multipart field "image")',
     );
   }
-  const image_url = sourceUrl(body, 'image_url', {
-    kind: 'image',
-    maxDataBytes: maxImageBytes,
-    origin: ctx.origin,
-  });
-  const scale =
-    body.scale === undefined || body.scale === null
-      ? undefined
-      : checkInteger('scale', body.scale, scaleRange);
-  const picked = pickModel(body.model === null ? undefined : body.model, scale);
+  // The model is read with the multipart form's rule (pickModel), which also holds it to its scale.
+  const { image_url, scale } = readBody(
+    body,
+    { image_url: upscaleRequest.image_url, scale: upscaleRequest.scale },
+    ctx.origin,
+  );
+  const picked = pickModel(body.model === null ? undefined : body.model, scale ?? undefined);
   return { ...picked, input: { source: image_url, name: nameFromUrl(image_url, 'image') } };
 }
 

@@ -1,11 +1,11 @@
-import { type Job, type JobSpec, isTerminal } from '../jobs/job.ts';
+import { type Job, type JobSpec, isTerminal } from '@/jobs/job.ts';
 import { creditsFor } from './credits.ts';
 import { type BodyField, readBody } from './body-fields.ts';
 import { dataUrlHead, integerText, nameFromUrl } from './fields.ts';
 import { findJob } from './lookup.ts';
 import { outputTtlSeconds } from './output-url.ts';
 import { maxJsonBytes, readJsonObject } from './request-body.ts';
-import { imageTypeNames, sniffBytes, sniffImage, sniffVideo } from './sniff.ts';
+import { imageTypeNames, sniffBytes, sniffImage, sniffVideo } from '@/media/sniff.ts';
 import {
   errorText,
   parseId,
@@ -65,7 +65,7 @@ export const videoRequest = {
 
 const notFound = 'No such job';
 
-/** The engine's video-enhance operation (src/engine/video/) runs the preset on every frame. */
+/** The engine's video-enhance operation (src/ops/video-enhance/) runs the preset on every frame. */
 export function videoSpec(preset: VideoPreset, upscale_factor: number): JobSpec {
   return {
     operations: [{ type: 'video-enhance', params: { preset, upscale_factor } }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Job, createJob, transition } from '../jobs/job.ts';
+import { type Job, createJob, transition } from '@/jobs/job.ts';
 import {
   type DeliveryAttempt,
   type OutboxRecord,

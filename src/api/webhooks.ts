@@ -15,7 +15,7 @@
  * JSON content type and the signature header). One that does not shows up in the attempt log as
  * a network error: a `no-cors` request could not carry the signature nor report the status.
  */
-import type { Job } from '../jobs/job.ts';
+import type { Job } from '@/jobs/job.ts';
 import { copyBytes, fromHex, timingSafeEqual, toHex } from './keys.ts';
 
 export type WebhookDialect = 'restorations' | 'video';

@@ -4,11 +4,11 @@
  * in-frame prompt), and turns requests into jobs on the same IndexedDB queue the app and the
  * API use. Replies go to the exact origin that asked, never to '*'.
  */
-import type { Capabilities, EmbedJob, EmbedReply } from '../client/client.ts';
-import type { OperationMeta } from '../engine/operation.ts';
-import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
-import { type Job, createJob } from '../jobs/job.ts';
-import { type JobStore, JobNotFoundError, inputKey } from '../jobs/store.ts';
+import type { Capabilities, EmbedJob, EmbedReply } from '@/client/client.ts';
+import type { OperationMeta } from '@/ops/operation.ts';
+import { type JobEvent, openJobChannel } from '@/jobs/broadcast.ts';
+import { type Job, createJob } from '@/jobs/job.ts';
+import { type JobStore, JobNotFoundError, inputKey } from '@/jobs/store.ts';
 import { decide, readOriginLists, remember, type SettingsStore } from './origins.ts';
 import { type ValidRequest, parseRequest, reply, summarize } from './protocol.ts';
 

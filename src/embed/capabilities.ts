@@ -1,13 +1,13 @@
-import { chooseBackend, wasmThreads } from '../../workers/backend.ts';
-import type { Capabilities } from '../client/client.ts';
-import type { BackendPreference } from '../engine/operation.ts';
+import { chooseBackend, wasmThreads } from '@/inference/backend.ts';
+import type { Capabilities } from '@/client/client.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
 
 /** An adapter request that never answers must not hold the hello back. */
 const ADAPTER_TIMEOUT_MS = 5_000;
 
 /**
  * What this frame can run with, for the hello. The worker decides the backend by the same rule
- * (workers/backend.ts); threads need cross-origin isolation, which a frame only has when its
+ * (src/inference/backend.ts); threads need cross-origin isolation, which a frame only has when its
  * parent is isolated and lets it be (allow="cross-origin-isolated").
  */
 export async function detectCapabilities(

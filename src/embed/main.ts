@@ -4,15 +4,15 @@
  * the permission prompt with ?ui=none.
  */
 import { mount } from 'svelte';
-import { startEngine } from '../engine/start.ts';
-import type { Capabilities } from '../client/client.ts';
-import type { BackendPreference } from '../engine/operation.ts';
-import { operationMetas } from '../engine/operations/metas.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
-import EmbedFrame from '../ui/EmbedFrame.svelte';
-import { EmbedFrameView, sendGrant } from '../ui/embed-frame.svelte.ts';
-import '../ui/app.css';
+import { startEngine } from '@/engine/start.ts';
+import type { Capabilities } from '@/client/client.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
+import EmbedFrame from '@/ui/embed/EmbedFrame.svelte';
+import { EmbedFrameView, sendGrant } from '@/ui/embed/embed-frame.svelte.ts';
+import '@/ui/app.css';
 import { startBridge } from './bridge.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { normalizeOrigin } from './origins.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { operationMetas } from '../engine/operations/metas.ts';
-import { createJob } from '../jobs/job.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import { createJob } from '@/jobs/job.ts';
 import {
   PROTOCOL,
   PROTOCOL_VERSION,

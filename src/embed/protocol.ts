@@ -13,9 +13,9 @@ import {
   type OperationRequest,
   PROTOCOL,
   PROTOCOL_VERSION,
-} from '../client/client.ts';
-import { ParamError, type OperationMeta, resolveParams } from '../engine/operation.ts';
-import type { Job, Operation } from '../jobs/job.ts';
+} from '@/client/client.ts';
+import { ParamError, type OperationMeta, resolveParams } from '@/ops/operation.ts';
+import type { Job, Operation } from '@/jobs/job.ts';
 
 export { PROTOCOL, PROTOCOL_VERSION };
 

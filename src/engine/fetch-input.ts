@@ -1,5 +1,5 @@
-import type { Dialect } from '../jobs/job.ts';
-import { sniffImage, sniffVideo } from '../api/sniff.ts';
+import type { Dialect } from '@/jobs/job.ts';
+import { sniffImage, sniffVideo } from '@/media/sniff.ts';
 
 /** The restorations service documents 20 MB; we use the same cap for the others' images. */
 const MAX_INPUT_BYTES: Record<Dialect, number> = {

@@ -1,14 +1,14 @@
-import { type JobEvent, openJobChannel } from '../jobs/broadcast.ts';
-import type { EngineRecord, Job } from '../jobs/job.ts';
-import { type JobStore, LeaseLostError, StorageFullError } from '../jobs/store.ts';
+import { type JobEvent, openJobChannel } from '@/jobs/broadcast.ts';
+import type { EngineRecord, Job } from '@/jobs/job.ts';
+import { type JobStore, LeaseLostError, StorageFullError } from '@/jobs/store.ts';
 import { fetchInput } from './fetch-input.ts';
-import { type BackendPreference, resolveParams } from './operation.ts';
-import { operations } from './operations/index.ts';
+import { type BackendPreference, resolveParams } from '@/ops/operation.ts';
+import { operations } from './operations.ts';
 import { extensionFor, outputName } from './output-name.ts';
-import { PREVIEW_CHANNEL } from './preview.ts';
-import { DOWNLOAD_CHANNEL } from './download-progress.ts';
-import { blobSize } from './image-size.ts';
-import { recordRun } from '../ui/estimate.ts';
+import { PREVIEW_CHANNEL } from '@/inference/preview.ts';
+import { DOWNLOAD_CHANNEL } from '@/inference/download-progress.ts';
+import { declaredSizeOf } from '@/media/image-size.ts';
+import { recordRun } from '@/ui/panel/estimate.ts';
 
 /** A host that stops renewing loses the job after this long, and another host re-runs it. */
 export const LEASE_MS = 15_000;
@@ -16,7 +16,7 @@ const RENEW_MS = 5_000;
 const IDLE_POLL_MS = 3_000;
 const PROGRESS_WRITE_MS = 250;
 export const ENGINE_LOCK = 'kintsugi-engine-host';
-/** Live previews go to whichever window shows the job (src/engine/preview.ts). */
+/** Live previews go to whichever window shows the job (src/inference/preview.ts). */
 let previews: BroadcastChannel | null = null;
 
 export interface EngineHostOptions {
@@ -141,7 +141,7 @@ async function runJob(job: Job, ctx: RunJobContext): Promise<Job | null> {
     let stepSize =
       job.input.width && job.input.height
         ? { width: job.input.width, height: job.input.height }
-        : await blobSize(input);
+        : await declaredSizeOf(input).catch(() => null);
     for (const [index, step] of steps.entries()) {
       const operation = operations[step.type];
       if (!operation) throw new Error(`Unknown operation "${step.type}"`);

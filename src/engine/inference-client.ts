@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
-import type { EngineRecord } from '../jobs/job.ts';
-import type { PreviewBand } from './preview.ts';
+import type { EngineRecord } from '@/jobs/job.ts';
+import type { PreviewBand } from '@/inference/preview.ts';
 import type { InferenceApi, RunRequest, RunResult } from '../../workers/inference.ts';
 /** What the worker posts once its script has loaded (workers/inference.ts). */
 const WORKER_READY = 'kintsugi-inference-ready';

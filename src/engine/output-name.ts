@@ -1,7 +1,7 @@
-import type { Job } from '../jobs/job.ts';
-import { resolveParams } from './operation.ts';
-import { operationMetas } from './operations/metas.ts';
-import { meta as videoMeta } from './video/meta.ts';
+import type { Job } from '@/jobs/job.ts';
+import { resolveParams } from '@/ops/operation.ts';
+import { operationMetas } from '@/ops/registry.ts';
+import { meta as videoMeta } from '@/ops/video-enhance/meta.ts';
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
   'image/png': 'png',

@@ -13,9 +13,9 @@
  * It reads its own <script> tag for data-backend: the one DOM read outside src/ui/, because an
  * include has no other way to be configured.
  */
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
-import type { BackendPreference } from './operation.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
 import { startEngine } from './start.ts';
 
 export interface KintsugiEngine {

@@ -1,9 +1,9 @@
-import type { ApiRecords } from '../jobs/api-records.ts';
-import { openJobChannel } from '../jobs/broadcast.ts';
-import type { JobStore } from '../jobs/store.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
+import { openJobChannel } from '@/jobs/broadcast.ts';
+import type { JobStore } from '@/jobs/store.ts';
 import { startEngineHost } from './host.ts';
-import type { BackendPreference } from './operation.ts';
-import { afterTerminal, startWebhookDelivery } from './webhooks.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import { afterTerminal, startWebhookDelivery } from '@/api/after-job.ts';
 
 /**
  * Makes this window a candidate engine host: it runs the origin's queue and delivers webhooks

@@ -1,8 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { LedgerEntry } from '../api/credits.ts';
-import type { ApiKeyRecord } from '../api/keys.ts';
-import type { Counter } from '../api/rate-limit.ts';
-import type { OutboxRecord } from '../api/webhooks.ts';
+import type { LedgerEntry } from '@/api/credits.ts';
+import type { ApiKeyRecord } from '@/api/keys.ts';
+import type { Counter } from '@/api/rate-limit.ts';
+import type { OutboxRecord } from '@/api/webhooks.ts';
 import type { Job } from './job.ts';
 
 /** A file sent to an upload endpoint, kept until a job uses it. */

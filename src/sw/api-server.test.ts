@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createApiKey } from '../api/keys.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
+import { createApiKey } from '@/api/keys.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
 import { createApiServer } from './api-server.ts';
 
 /* The service worker's API server on a fake-indexeddb store: what only the whole server shows. */

@@ -1,16 +1,17 @@
-import { dialects } from '../api/index.ts';
-import { parseBearer, verifyKey } from '../api/keys.ts';
-import { type LimitsOverrides, resolveLimits } from '../api/limits-config.ts';
-import { buildOpenApi } from '../api/openapi.ts';
-import { checkAndCount, refundQuota } from '../api/rate-limit.ts';
-import { handleApi, matchRoute } from '../api/router.ts';
-import { verifySignedUrl } from '../api/signed-url.ts';
-import { ApiError, type DialectModule } from '../api/types.ts';
-import type { JobEvent } from '../jobs/broadcast.ts';
-import type { ApiRecords } from '../jobs/api-records.ts';
-import type { JobStore } from '../jobs/store.ts';
+import { dialects } from '@/api/index.ts';
+import { parseBearer, verifyKey } from '@/api/keys.ts';
+import { type LimitsOverrides, resolveLimits } from '@/api/limits-config.ts';
+import { buildOpenApi } from '@/api/openapi.ts';
+import { checkAndCount, refundQuota } from '@/api/rate-limit.ts';
+import { handleApi, matchRoute } from '@/api/router.ts';
+import { verifySignedUrl } from '@/api/signed-url.ts';
+import { ApiError, type DialectModule } from '@/api/types.ts';
+import type { JobEvent } from '@/jobs/broadcast.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
+import type { JobStore } from '@/jobs/store.ts';
 import { blobResponse } from './files.ts';
-import { ApiBackend } from '../jobs/api-backend.ts';
+import { ApiBackend } from '@/api/store/backend.ts';
+import { installedNow } from '@/inference/optional/store.ts';
 
 export interface ApiServerDeps {
   store: Promise<JobStore>;
@@ -123,7 +124,13 @@ export function createApiServer(deps: ApiServerDeps) {
     });
     const response = await handleApi(
       request,
-      { jobs, now: deps.now, origin: deps.origin, retention: limits.retention },
+      {
+        jobs,
+        now: deps.now,
+        origin: deps.origin,
+        retention: limits.retention,
+        installed: installedNow,
+      },
       dialects,
     );
     // Only created jobs count: a refused request, or one that found its idempotent twin, gives

@@ -4,7 +4,7 @@
  * sends the same policy (without the user's allow list, which only the worker can read) on the
  * first, not-yet-controlled load.
  */
-import { decide, type OriginLists } from '../embed/origins.ts';
+import { decide, type OriginLists } from '../embed/origins.ts'; // relative: vite.config.ts loads this file, without the aliases
 
 /** The path of the embed page; every other HTML page may be framed only by the app itself. */
 export const EMBED_PATH = '/embed';

@@ -1,4 +1,4 @@
-import { SHARE_ACTION, SHARE_FIELD, SHARE_PARAM, putShared } from '../jobs/share-inbox.ts';
+import { SHARE_ACTION, SHARE_FIELD, SHARE_PARAM, putShared } from '@/jobs/share-inbox.ts';
 
 /** The POST an operating system's share sheet sends to the installed app. */
 export function isShareTarget(request: Request, origin: string): boolean {

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
-import { JOBS_CHANNEL, type JobEvent } from '../jobs/broadcast.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
-import { readOriginLists } from '../embed/origins.ts';
+import { JOBS_CHANNEL, type JobEvent } from '@/jobs/broadcast.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
+import { readOriginLists } from '@/embed/origins.ts';
 import { createApiServer, isApiRequest } from './api-server.ts';
 import {
   contentSecurityPolicy,
@@ -14,7 +14,7 @@ import {
   withPageHeaders,
 } from './page-headers.ts';
 import { isShareTarget, receiveShare } from './share-target.ts';
-import { RUNTIME_CACHE, type RuntimeFile } from '../engine/runtime-files.ts';
+import { RUNTIME_CACHE, type RuntimeFile } from '@/inference/runtime-files.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;

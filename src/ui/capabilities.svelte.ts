@@ -1,5 +1,5 @@
-import type { BackendPreference } from '../engine/operation.ts';
-import { chooseBackend, wasmThreads } from '../../workers/backend.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import { chooseBackend, wasmThreads } from '@/inference/backend.ts';
 
 /** An adapter request that never answers must not leave Settings "checking…" forever. */
 const ADAPTER_TIMEOUT_MS = 5_000;
@@ -36,7 +36,7 @@ async function probeWebGpu(): Promise<WebGpuState> {
 
 /**
  * What the page itself can detect of the device. The engine decides in its worker with the same
- * rules (workers/backend.ts); this is what Settings shows so a person can see why.
+ * rules (src/inference/backend.ts); this is what Settings shows so a person can see why.
  */
 class Capabilities {
   webgpu = $state<WebGpuState>({ kind: 'checking' });

@@ -1,5 +1,5 @@
 import { capabilities } from './capabilities.svelte.ts';
-import type { EstimateBackend } from './estimate.ts';
+import type { EstimateBackend } from './panel/estimate.ts';
 import { settings } from './settings.svelte.ts';
 
 /** Where jobs run now, in the estimate tables' terms: WebGPU only on a real (not fallback) adapter. */

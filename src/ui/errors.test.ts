@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageFullError } from '../jobs/store.ts';
+import { StorageFullError } from '@/jobs/store.ts';
 import { canRetry, explainError, insteadOfRetry } from './errors.ts';
 
 describe('explainError', () => {

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.ts';
+import type { Job } from '@/jobs/job.ts';
 import { strings } from './strings.ts';
 
 const e = strings.errors;

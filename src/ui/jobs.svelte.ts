@@ -1,22 +1,24 @@
-import type { OutboxRecord } from '../api/webhooks.ts';
-import type { ApiRecords } from '../jobs/api-records.ts';
-import { openJobChannel } from '../jobs/broadcast.ts';
-import type { Job, JobSpec, Operation } from '../jobs/job.ts';
-import { JobNotFoundError, JobNotQueuedError, type JobStore } from '../jobs/store.ts';
-import { submitJob } from '../jobs/submit.ts';
-import { needsMask } from './operation-choices.ts';
-import { painter } from './painter.svelte.ts';
-import { hintPainter, needsHints } from './hint-painter.svelte.ts';
+import type { OutboxRecord } from '@/api/webhooks.ts';
+import type { ApiRecords } from '@/api/store/records.ts';
+import { openJobChannel } from '@/jobs/broadcast.ts';
+import type { Job, JobSpec, Operation } from '@/jobs/job.ts';
+import { JobNotFoundError, JobNotQueuedError, type JobStore } from '@/jobs/store.ts';
+import { submitJob } from '@/jobs/submit.ts';
+import { needsMask } from './panel/operation-choices.ts';
+import { painter } from './painters/painter.svelte.ts';
+import { hintPainter, needsHints, wantsHints } from './painters/hint-painter.svelte.ts';
+import { installedNow } from '@/inference/optional/store.ts';
 import { settings } from './settings.svelte.ts';
 import { deviceBackend } from './device-backend.svelte.ts';
-import { askIfLong, notifyIfEnded } from './notify.ts';
+import { askIfLong, notifyIfEnded } from './progress/notify.ts';
 
 /**
  * What the UI shows of the jobs: read from IndexedDB and kept current by the job broadcast.
  * It holds no truth of its own; every change goes through the store.
  */
 class JobsView {
-  jobs = $state<Job[]>([]);
+  /** Records from the store, each replaced whole when it changes: not deeply proxied. */
+  jobs = $state.raw<Job[]>([]);
   /** Webhook deliveries by job id, with every attempt, from the persistent outbox. */
   deliveries = $state<Record<string, OutboxRecord[]>>({});
   selectedId = $state<string | null>(null);
@@ -66,12 +68,8 @@ class JobsView {
     // Broadcasts can arrive out of order; never go back to an older state of the job.
     if (index >= 0 && (this.jobs[index]?.updated_at ?? 0) > job.updated_at) return;
     // A job that ended while this tab is hidden: a system notification (when allowed).
-    notifyIfEnded(
-      index >= 0 ? ($state.snapshot(this.jobs[index]) as Job) : undefined,
-      job,
-      () => (this.selectedId = job.id),
-    );
-    if (index >= 0) this.jobs[index] = job;
+    notifyIfEnded(index >= 0 ? this.jobs[index] : undefined, job, () => (this.selectedId = job.id));
+    if (index >= 0) this.jobs = this.jobs.with(index, job);
     else this.jobs = [job, ...this.jobs].sort((a, b) => b.created_at - a.created_at);
   }
 
@@ -82,7 +80,11 @@ class JobsView {
   async add(files: readonly File[]): Promise<void> {
     const operations = structuredClone($state.snapshot(settings.operations)) as Operation[];
     if (operations.some(needsMask)) return painter.enqueue(files, operations);
-    if (operations.some(needsHints)) return hintPainter.enqueue(files, operations);
+    if (operations.some(wantsHints)) {
+      const installed = await installedNow();
+      if (operations.some((op) => needsHints(op, installed)))
+        return hintPainter.enqueue(files, operations);
+    }
     // The first long job asks whether it may notify when it ends (never on page load).
     void askIfLong(files, operations, deviceBackend());
     // The files added together are one batch, which can be downloaded as one zip.
@@ -122,11 +124,7 @@ class JobsView {
     const job = this.jobs.find((j) => j.id === id);
     const input = job && (await this.blob(job.input.key));
     if (!job || !input) return null;
-    return this.submit(
-      input,
-      structuredClone($state.snapshot(job.spec)) as JobSpec,
-      job.input.name,
-    );
+    return this.submit(input, structuredClone(job.spec), job.input.name);
   }
 
   async cancel(id: string): Promise<void> {

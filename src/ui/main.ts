@@ -1,17 +1,17 @@
 import { mount } from 'svelte';
-import { startEngine } from '../engine/start.ts';
-import { ApiRecords } from '../jobs/api-records.ts';
-import { JobStore } from '../jobs/store.ts';
-import { apiKeysView } from './api-keys.svelte.ts';
-import { embedOriginsView } from './embed-origins.svelte.ts';
-import { limitsView } from './limits.svelte.ts';
+import { startEngine } from '@/engine/start.ts';
+import { ApiRecords } from '@/api/store/records.ts';
+import { JobStore } from '@/jobs/store.ts';
+import { apiKeysView } from './api/api-keys.svelte.ts';
+import { embedOriginsView } from './settings/embed-origins.svelte.ts';
+import { limitsView } from './settings/limits.svelte.ts';
 import App from './App.svelte';
 import './app.css';
 import { jobsView } from './jobs.svelte.ts';
-import { presets } from './presets.svelte.ts';
-import { pwa } from './pwa.svelte.ts';
+import { presets } from './panel/presets.svelte.ts';
+import { pwa } from './settings/pwa.svelte.ts';
 import { applyTheme, settings } from './settings.svelte.ts';
-import { sharedPhotos } from './shared-photos.svelte.ts';
+import { sharedPhotos } from './start/shared-photos.svelte.ts';
 
 applyTheme();
 

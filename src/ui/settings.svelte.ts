@@ -1,6 +1,6 @@
-import type { BackendPreference } from '../engine/operation.ts';
-import type { Operation } from '../jobs/job.ts';
-import type { ViewMode } from './viewer.svelte.ts';
+import type { BackendPreference } from '@/ops/operation.ts';
+import type { Operation } from '@/jobs/job.ts';
+import type { ViewMode } from './results/viewer.svelte.ts';
 
 const KEY = 'kintsugi.settings';
 

@@ -5,8 +5,8 @@
  * is a dynamic import inside encodeImage, so AVIF's large encoder loads only when AVIF is asked.
  */
 import * as Comlink from 'comlink';
-import { decodeImage } from '../../../workers/decode.ts';
-import { encodeImage, type OutputFormat } from '../../../workers/encode.ts';
+import { decodeImage } from '@/media/codecs/decode.ts';
+import { encodeImage, type OutputFormat } from '@/media/codecs/encode.ts';
 
 async function encode(blob: Blob, format: OutputFormat, quality: number): Promise<Blob> {
   return encodeImage(await decodeImage(blob), format, quality);

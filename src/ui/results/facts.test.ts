@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJob, type EngineRecord, type Job } from '../../jobs/job.ts';
+import { createJob, type EngineRecord, type Job } from '@/jobs/job.ts';
 import { fileNameFor, formatOf } from './encode.ts';
 import {
   engineDetails,

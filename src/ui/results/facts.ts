@@ -1,5 +1,5 @@
-import type { EngineRecord, Job } from '../../jobs/job.ts';
-import { manifest } from '../../engine/models.ts';
+import type { EngineRecord, Job } from '@/jobs/job.ts';
+import { manifest } from '@/inference/models.ts';
 
 /** A size in the units a person reads: "412.3 KB", "3.4 MB". */
 export function formatBytes(bytes: number): string {

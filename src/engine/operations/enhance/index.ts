@@ -1,5 +1,0 @@
-import type { OperationModule } from '../../operation.ts';
-import { runInWorker } from '../run-in-worker.ts';
-import { meta } from './meta.ts';
-
-export const enhance: OperationModule = { meta, run: runInWorker(meta.name) };
