@@ -22,6 +22,10 @@
  *      has no edge across the line (a line running along a real edge is that edge's detail);
  *    - in colour, a scratch or dust shows the paper or a grey, not the scene's hue: on colourful
  *      surroundings a line that keeps their colour is scene, not damage.
+ *    A group is a scratch only where mostly clean pieces make up half its length (a scene line
+ *    broken by what it crosses has a few clean-looking pieces too), and a kept piece is judged
+ *    again in 24 px stretches, each no wider than a scratch with the picture flat beside it:
+ *    where a scratch runs on into a line of the scene, that stretch is the scene's.
  * 4. Specks: small, compact components (≤ SPECK_SIDE px a side) of candidates of one sign, at
  *    least SPECK_PEAK thresholds strong and SPECK_OVER_TEXTURE times the surround's texture (its
  *    standard deviation), and not keeping a colourful surround's colour.
@@ -186,6 +190,21 @@ const MAX_GAP = 0.35;
  */
 const VERY_LONG = 0.3;
 const GROUPED = 1.4;
+/**
+ * A scratch is mostly clean: where the pieces with no more structure beside them than a stretch
+ * of a scratch may have (STRETCH_STRUCTURE) make up less than this share of a group's length, the
+ * group is a line of the scene (a tripod leg, the edge of a facade, broken into pieces by what it
+ * crosses) and its few clean-looking pieces are left too.
+ */
+const CLEAN_SHARE = 0.5;
+/** A kept piece is judged again in stretches this long (px)... */
+const SEGMENT = 24;
+/**
+ * ...each allowed this many times the piece's structure limit, the stretch being shorter; its
+ * structure is read over the whole piece's contrast, which fades where a scratch crosses a tone
+ * like its own.
+ */
+const STRETCH_STRUCTURE = 1.6;
 /** How far off its axis (share of its length) a scratch's pixel may lie: its bow. */
 const OFF_LINE = 0.03;
 const SPECK_SIDE = 8;
@@ -257,6 +276,8 @@ interface Piece {
   colour: number;
   /** Union-find parent: pieces of one scratch share a root. */
   group: number;
+  /** Per member, in order: how much the picture beside it varies, over the piece's contrast. */
+  sides: Float32Array;
 }
 
 /** The least and the greatest value in each pixel's (2r+1)² window, edges clamped. */
@@ -316,6 +337,37 @@ function nearestSign(found: Uint8Array, sign: Int8Array, width: number, height: 
     }
   }
   return out;
+}
+
+/**
+ * Per member of a kept piece, whether the stretch of the piece it lies in (SEGMENT px along its
+ * axis) is a scratch too: no wider than a scratch and with the picture flat beside it. Where a
+ * scratch ends on a line of the scene (the grain of wood, a white collar) its piece runs on into
+ * that line; those stretches are the scene's. Only the members on the piece's line (`online`)
+ * count: the scene's pixels linked to it off its line are left anyway.
+ */
+function scratchStretches(p: Piece, width: number, limit: number, online: Uint8Array): Uint8Array {
+  const bins = Math.ceil(p.length / SEGMENT) + 4;
+  const count = new Int32Array(bins);
+  const at = new Int32Array(p.members.length);
+  const sides: number[][] = Array.from({ length: bins }, () => []);
+  for (const [m, i] of p.members.entries()) {
+    const x = i % width;
+    const y = (i - x) / width;
+    const t = (x - p.mx) * p.ux + (y - p.my) * p.uy;
+    const b = Math.max(0, Math.min(bins - 1, Math.floor(t / SEGMENT + bins / 2)));
+    at[m] = b;
+    if (!online[m]) continue;
+    count[b]!++;
+    sides[b]!.push(p.sides[m]!);
+  }
+  const ok = new Uint8Array(bins);
+  for (let b = 0; b < bins; b++) {
+    const list = sides[b]!.sort((u, v) => u - v);
+    const median = list[list.length >> 1] ?? 0;
+    ok[b] = count[b]! <= LINE_WIDTH * SEGMENT && median <= limit ? 1 : 0;
+  }
+  return Uint8Array.from(at, (b) => ok[b]!);
 }
 
 /** Finds scratches and specks; see the file comment for the method. */
@@ -519,6 +571,7 @@ export function detectDefects(
     const norm = Math.hypot(ux, uy);
     // Scene or damage: the picture beside the line, and its colour.
     const ratios: number[] = [];
+    const beside: number[] = [];
     const strengths: number[] = [];
     let coloured = 0;
     let judged = 0;
@@ -535,7 +588,9 @@ export function detectDefects(
       const grad = Math.abs(
         sample(blur, x + 5 * cx, y + 5 * cy) - sample(blur, x - 5 * cx, y - 5 * cy),
       );
-      ratios.push(Math.max(Math.abs(a4 - a7), Math.abs(b4 - b7), grad) / contrast[i]!);
+      const variation = Math.max(Math.abs(a4 - a7), Math.abs(b4 - b7), grad);
+      ratios.push(variation / contrast[i]!);
+      beside.push(variation);
       strengths.push(contrast[i]!);
       const p = pixel(x, y);
       const l = pixel(x + 4 * cx, y + 4 * cy);
@@ -548,6 +603,10 @@ export function detectDefects(
     }
     ratios.sort((a, b) => a - b);
     strengths.sort((a, b) => a - b);
+    // Over the piece's contrast, not each pixel's own: where a scratch crosses a tone like its
+    // own its contrast fades, and the picture beside it is no busier for that.
+    const median = strengths[strengths.length >> 1]!;
+    const sides = Float32Array.from(beside, (v) => v / median);
     pieces.push({
       members: members.slice(),
       mx,
@@ -559,9 +618,10 @@ export function detectDefects(
       area,
       peak,
       side: ratios[ratios.length >> 1]!,
-      median: strengths[strengths.length >> 1]!,
+      median,
       colour: judged > area / 3 ? coloured / judged : 0,
       group: pieces.length,
+      sides,
     });
   }
 
@@ -593,6 +653,17 @@ export function detectDefects(
     }
   }
   // Each group's span along its first piece's axis, and how many pieces it has.
+  const limitOf = (p: Piece) => (p.length >= VERY_LONG * short ? structure * GROUPED : structure);
+  const clean = (p: Piece) => p.side <= limitOf(p);
+  const cleanLength = new Map<number, number>();
+  const allLength = new Map<number, number>();
+  for (const [k, p] of pieces.entries()) {
+    if (!useful(p)) continue;
+    const r = root(k);
+    allLength.set(r, (allLength.get(r) ?? 0) + p.length);
+    if (p.side <= STRETCH_STRUCTURE * limitOf(p))
+      cleanLength.set(r, (cleanLength.get(r) ?? 0) + p.length);
+  }
   const span = new Map<number, { lo: number; hi: number; count: number }>();
   for (const [k, p] of pieces.entries()) {
     if (!useful(p)) continue;
@@ -612,7 +683,9 @@ export function detectDefects(
     let verdict = 'scene';
     if (!useful(p)) verdict = p.colour > 0.5 ? 'colour' : 'faint';
     else if (!s || s.hi - s.lo < long) verdict = 'short';
-    else if (p.side <= (p.length >= VERY_LONG * short ? structure * GROUPED : structure)) {
+    else if ((cleanLength.get(root(k)) ?? 0) < CLEAN_SHARE * allLength.get(root(k))!)
+      verdict = 'scene line';
+    else if (clean(p)) {
       verdict = 'kept';
     }
     options.onCandidate?.({
@@ -631,10 +704,14 @@ export function detectDefects(
     // A scratch is nearly straight: pixels linked to it but off its line (where it crosses an
     // edge of the scene) are the scene's.
     const off = Math.max(3, OFF_LINE * p.length);
-    for (const i of p.members) {
+    const online = Uint8Array.from(p.members, (i) => {
       const x = i % width;
       const y = (i - x) / width;
-      if (Math.abs((x - p.mx) * p.uy - (y - p.my) * p.ux) > off) continue;
+      return Math.abs((x - p.mx) * p.uy - (y - p.my) * p.ux) > off ? 0 : 1;
+    });
+    const keep = scratchStretches(p, width, STRETCH_STRUCTURE * limitOf(p), online);
+    for (const [m, i] of p.members.entries()) {
+      if (!online[m] || !keep[m]) continue;
       found[i] = 1;
       across[i] = dir[i]!;
     }
