@@ -27,6 +27,7 @@ import {
 import { estimateNoiseSigma, luma } from '../src/ops/restore-old-photo/defects.ts';
 import { dilateMask } from '../src/ops/common/inpaint/mask.ts';
 import { OPENCV, SKIMAGE, cropImage, decodeAny, photoDebs } from './lib/photos.ts';
+import { strip } from './lib/strip.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -148,21 +149,11 @@ function fadeAndCorrect(original: RgbaImage) {
   return { scores, faded, corrected };
 }
 
-/** Images side by side at half size, 6 px apart on white. */
-function halvedStrip(images: RgbaImage[]): RgbaImage {
-  const halves = images.map((img) =>
-    downscaleArea(cropImage(img, 0, 0, img.width & ~1, img.height & ~1), 2),
+/** Images side by side at half size. */
+const halvedStrip = (images: RgbaImage[]) =>
+  strip(
+    images.map((img) => downscaleArea(cropImage(img, 0, 0, img.width & ~1, img.height & ~1), 2)),
   );
-  const { width: w, height } = halves[0]!;
-  const gap = 6;
-  const width = halves.length * w + (halves.length - 1) * gap;
-  const data = new Uint8Array(width * height * 4).fill(255);
-  halves.forEach((img, k) => {
-    for (let y = 0; y < height; y++)
-      data.set(img.data.subarray(y * w * 4, (y + 1) * w * 4), (y * width + k * (w + gap)) * 4);
-  });
-  return { width, height, data };
-}
 
 /** damaged | ours | original: the `size` square with the most damage, each doubled. */
 function sideBySide(images: RgbaImage[], defects: Uint8Array, size: number): RgbaImage {

@@ -131,10 +131,6 @@ export interface DefectOptions {
     coloured: number;
     verdict: string;
     pixels: number[];
-    /** The scratch (collinear pieces) it belongs to: one number per scratch, −1 if none. */
-    scratch: number;
-    /** Its span along the scratch (px), all pieces together. */
-    span: number;
   }) => void;
 }
 
@@ -559,8 +555,6 @@ export function detectDefects(
         coloured: -1,
         verdict: 'wide',
         pixels: members,
-        scratch: -1,
-        span: length,
       });
       continue;
     }
@@ -697,8 +691,6 @@ export function detectDefects(
       coloured: p.colour,
       verdict,
       pixels: p.members,
-      scratch: useful(p) ? root(k) : -1,
-      span: s ? s.hi - s.lo : p.length,
     });
     if (verdict !== 'kept') continue;
     // A scratch is nearly straight: pixels linked to it but off its line (where it crosses an
